@@ -1,0 +1,21 @@
+/** The Add Lead request body, as documented (`PUT /v1/Outbound/{outboundId}/Lead`). Absent keys are omitted. */
+export interface LeadBody {
+  phoneNumber: string;
+  externalId?: string;
+  timeZoneId?: string;
+  callData?: Record<string, string | number | boolean>;
+}
+
+/**
+ * A row's status in the results file. `sending` is written just before a row goes out, so that a crash leaves
+ * a trace of rows whose outcome is unknown; the row's last line always wins.
+ */
+export type RowStatus = 'created' | 'invalid' | 'failed' | 'skipped' | 'valid' | 'sending';
+
+export interface RowOutcome {
+  row: number;
+  status: RowStatus;
+  leadId?: string;
+  error?: string;
+  attempts: number;
+}
