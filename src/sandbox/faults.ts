@@ -1,0 +1,225 @@
+import { z } from 'zod';
+
+/** The misbehaviours the sandbox can inject. Rates are shares (0..1) of Add Lead requests. */
+export interface Faults {
+  /** Delay before every answer, in ms. Default 0. */
+  latencyMs: number;
+  /** Share of Add Lead requests answered 429. Default 0. */
+  rate429: number;
+  /** Retry-After header value sent with random 429s, e.g. '1'; undefined sends none. Default undefined. */
+  retryAfter: string | undefined;
+  /** Share answered 503 with a small JSON body. Default 0. */
+  rate5xx: number;
+  /** Share whose socket is destroyed before the lead is created. Default 0. */
+  rateDrop: number;
+  /** Share where the lead is created, then the socket is destroyed without an answer. Default 0. */
+  rateCreateThenDrop: number;
+  /** Share answered 200 `text/plain` with the bare leadId. Default 0. */
+  rateTextPlain: number;
+  /** Share that never get an answer; the lead is not created. Default 0. */
+  rateHang: number;
+  /** After this many Add Lead requests (counted from when it is set), every API request gets 401. */
+  revokeAfter: number | undefined;
+  /** Add Lead requests beyond this many in the current 1-second window get 429 with `Retry-After: 1`. */
+  throttleRps: number | undefined;
+}
+
+export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
+  latencyMs: 0,
+  rate429: 0,
+  retryAfter: undefined,
+  rate5xx: 0,
+  rateDrop: 0,
+  rateCreateThenDrop: 0,
+  rateTextPlain: 0,
+  rateHang: 0,
+  revokeAfter: undefined,
+  throttleRps: undefined,
+});
+
+/** A forced answer for the next Add Lead request. A `status` answer is sent verbatim and creates no lead. */
+export type ScriptedAnswer =
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { drop: true }
+  | { createThenDrop: true }
+  | { hang: true }
+  | { textPlain: true };
+
+/** What to do with one Add Lead request that passed authentication and names a known outbound. */
+export type FaultDecision =
+  | { kind: 'none' }
+  | { kind: 'answer'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'drop' }
+  | { kind: 'createThenDrop' }
+  | { kind: 'hang' }
+  | { kind: 'textPlain' };
+
+const rate = z.number().min(0).max(1);
+// null is accepted for the optional faults because JSON (the control endpoint) has no undefined.
+const faultsSchema = z.strictObject({
+  latencyMs: z.number().int().min(0).max(600_000).optional(),
+  rate429: rate.optional(),
+  retryAfter: z.string().min(1).nullish(),
+  rate5xx: rate.optional(),
+  rateDrop: rate.optional(),
+  rateCreateThenDrop: rate.optional(),
+  rateTextPlain: rate.optional(),
+  rateHang: rate.optional(),
+  revokeAfter: z.number().int().min(0).nullish(),
+  throttleRps: z.number().int().min(1).nullish(),
+});
+
+const CLEARABLE = new Set<keyof Faults>(['retryAfter', 'revokeAfter', 'throttleRps']);
+const RATES = ['rate429', 'rate5xx', 'rateDrop', 'rateCreateThenDrop', 'rateTextPlain', 'rateHang'] as const;
+
+export type FaultsResult = { ok: true; value: Faults } | { ok: false; issues: string[] };
+
+/**
+ * Applies a partial fault set on top of `current`. A clearable fault given as undefined or null is cleared; any
+ * other fault given as undefined keeps its value. Returns `"field: message"` issues instead of throwing.
+ */
+export function mergeFaults(current: Readonly<Faults>, input: unknown): FaultsResult {
+  const parsed = faultsSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || 'faults'}: ${issue.message}`),
+    };
+  }
+  const next: Faults = { ...current };
+  const given = parsed.data as Record<string, unknown>;
+  for (const key of Object.keys(input as object) as (keyof Faults)[]) {
+    const value = given[key] ?? undefined;
+    if (value === undefined && !CLEARABLE.has(key)) continue;
+    (next as unknown as Record<string, unknown>)[key] = value;
+  }
+  const total = RATES.reduce((sum, key) => sum + next[key], 0);
+  // One draw picks at most one fault, so the shares must fit in one.
+  if (total > 1 + 1e-9)
+    return { ok: false, issues: [`rates: they add up to ${total}, at most 1 is allowed`] };
+  return { ok: true, value: next };
+}
+
+/** mulberry32: tiny, fast and good enough to make fault runs repeatable from a seed. */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * Draws one random fault. Exactly one number is drawn per call, whatever the rates, so a given seed yields
+ * the same sequence of decisions even when the rates change between runs.
+ */
+export function drawFault(faults: Readonly<Faults>, random: () => number): FaultDecision {
+  let roll = random();
+  const pick = (share: number): boolean => {
+    roll -= share;
+    return roll < 0;
+  };
+  if (pick(faults.rate429)) return tooManyRequests(faults.retryAfter);
+  if (pick(faults.rate5xx)) {
+    return { kind: 'answer', status: 503, body: { status: 503, title: 'Service Unavailable' } };
+  }
+  if (pick(faults.rateDrop)) return { kind: 'drop' };
+  if (pick(faults.rateCreateThenDrop)) return { kind: 'createThenDrop' };
+  if (pick(faults.rateTextPlain)) return { kind: 'textPlain' };
+  if (pick(faults.rateHang)) return { kind: 'hang' };
+  return { kind: 'none' };
+}
+
+function tooManyRequests(retryAfter: string | undefined): FaultDecision {
+  return retryAfter === undefined
+    ? { kind: 'answer', status: 429 }
+    : { kind: 'answer', status: 429, headers: { 'retry-after': retryAfter } };
+}
+
+function fromScript(answer: ScriptedAnswer): FaultDecision {
+  if ('status' in answer) return { kind: 'answer', ...answer };
+  if ('drop' in answer) return { kind: 'drop' };
+  if ('createThenDrop' in answer) return { kind: 'createThenDrop' };
+  if ('hang' in answer) return { kind: 'hang' };
+  return { kind: 'textPlain' };
+}
+
+/**
+ * The sandbox's fault state: the current faults, the scripted queue, the seeded PRNG, the throttle window and
+ * the revocation counter. `now` is a monotonic clock in ms, passed in so the caller reads it once per request.
+ */
+export class FaultInjector {
+  #faults: Faults;
+  readonly #seed: number;
+  #random: () => number;
+  #queue: ScriptedAnswer[] = [];
+  #windowStart = Number.NEGATIVE_INFINITY;
+  #windowCount = 0;
+  #addLeadsSinceRevokeSet = 0;
+
+  constructor(faults: Partial<Faults> = {}, seed = 1) {
+    this.#faults = { ...DEFAULT_FAULTS };
+    this.set(faults);
+    this.#seed = seed;
+    this.#random = createRandom(seed);
+  }
+
+  get faults(): Readonly<Faults> {
+    return this.#faults;
+  }
+
+  /** Throws a RangeError listing every issue, so a typo in a test or a flag fails loudly. */
+  set(input: unknown): void {
+    const result = mergeFaults(this.#faults, input);
+    if (!result.ok) throw new RangeError(`Invalid sandbox faults: ${result.issues.join('; ')}`);
+    if (input !== null && typeof input === 'object' && 'revokeAfter' in input)
+      this.#addLeadsSinceRevokeSet = 0;
+    this.#faults = result.value;
+  }
+
+  enqueue(answers: readonly ScriptedAnswer[]): void {
+    this.#queue.push(...answers);
+  }
+
+  /** Whether the token counts as revoked for requests other than Add Lead. */
+  get revoked(): boolean {
+    const limit = this.#faults.revokeAfter;
+    return limit !== undefined && this.#addLeadsSinceRevokeSet >= limit;
+  }
+
+  /** Counts one Add Lead request; true when it arrives after the revocation point. */
+  countAddLead(): boolean {
+    const revoked = this.revoked;
+    this.#addLeadsSinceRevokeSet += 1;
+    return revoked;
+  }
+
+  /** Scripted answers first, then the throttle, then one random draw. */
+  decide(now: number): FaultDecision {
+    const scripted = this.#queue.shift();
+    if (scripted !== undefined) return fromScript(scripted);
+    const rps = this.#faults.throttleRps;
+    if (rps !== undefined) {
+      // A window starts at the first request after the previous one ended, so a burst never straddles two.
+      if (now - this.#windowStart >= 1000) {
+        this.#windowStart = now;
+        this.#windowCount = 0;
+      }
+      this.#windowCount += 1;
+      if (this.#windowCount > rps) return tooManyRequests('1');
+    }
+    return drawFault(this.#faults, this.#random);
+  }
+
+  /** Forgets the queue and the counters and reseeds the PRNG, so a reset sandbox repeats its first run. */
+  reset(): void {
+    this.#queue = [];
+    this.#windowStart = Number.NEGATIVE_INFINITY;
+    this.#windowCount = 0;
+    this.#addLeadsSinceRevokeSet = 0;
+    this.#random = createRandom(this.#seed);
+  }
+}

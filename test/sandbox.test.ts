@@ -1,0 +1,397 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runSandboxCommand } from '../src/sandbox/cli.js';
+import { startSandbox } from '../src/sandbox/server.js';
+import type { Sandbox, SandboxOptions } from '../src/sandbox/server.js';
+
+const OUTBOUND = 'sandbox-outbound';
+let sandbox: Sandbox | undefined;
+
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function start(options: SandboxOptions = {}): Promise<Sandbox> {
+  sandbox = await startSandbox(options);
+  return sandbox;
+}
+
+interface CallOptions {
+  method?: string;
+  path?: string;
+  body?: unknown;
+  token?: string | null;
+  signal?: AbortSignal;
+}
+
+/** One request with the sandbox token unless told otherwise; `body` strings are sent as written. */
+function call(sb: Sandbox, options: CallOptions = {}): Promise<Response> {
+  const { method = 'PUT', path = `/v1/Outbound/${OUTBOUND}/Lead`, body, token = sb.token, signal } = options;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  return fetch(`${sb.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    signal,
+  });
+}
+
+const addLead = (sb: Sandbox, body: unknown = { phoneNumber: '+12125550100' }): Promise<Response> =>
+  call(sb, { body });
+
+describe('Add Lead', () => {
+  it('creates a lead and answers its 24-hex id as JSON', async () => {
+    const sb = await start();
+    const body = { phoneNumber: '+12125550100', externalId: 'crm-1', timeZoneId: 'Pacific Standard Time' };
+    const res = await addLead(sb, { ...body, callData: { firstName: 'Ada', age: 36, vip: true } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const { leadId } = (await res.json()) as { leadId: string };
+    expect(leadId).toMatch(/^[0-9a-f]{24}$/);
+    expect(sb.leads).toEqual([
+      {
+        id: leadId,
+        outboundId: OUTBOUND,
+        ...body,
+        callData: { firstName: 'Ada', age: 36, vip: true },
+        created: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
+      },
+    ]);
+    expect(sb.requests).toEqual([
+      expect.objectContaining({
+        method: 'PUT',
+        status: 200,
+        authorized: true,
+        body: expect.any(Object) as unknown,
+      }),
+    ]);
+    expect(JSON.stringify(sb.requests)).not.toContain(sb.token);
+  });
+
+  it('creates a second, identical lead again, so double sends show', async () => {
+    const sb = await start();
+    const answers = await Promise.all([addLead(sb), addLead(sb)]);
+    const ids = await Promise.all(answers.map(async (r) => ((await r.json()) as { leadId: string }).leadId));
+    expect(new Set(ids).size).toBe(2);
+    expect(sb.leads).toHaveLength(2);
+  });
+
+  it('answers 401 with an empty body to a wrong or missing token, before anything else', async () => {
+    const sb = await start();
+    for (const token of ['sandbox-secret', null]) {
+      const res = await call(sb, { token, path: '/v1/Outbound/unknown/Lead', body: {} });
+      expect(res.status).toBe(401);
+      expect(await res.text()).toBe('');
+    }
+    expect(sb.requests.map((r) => r.authorized)).toEqual([false, false]);
+    expect(sb.leads).toHaveLength(0);
+  });
+
+  it('answers 404 with an empty body to an unknown outbound, and decodes the id from the URL', async () => {
+    const sb = await start({ outbounds: ['a b'] });
+    const unknown = await call(sb, { path: '/v1/Outbound/nope/Lead', body: { phoneNumber: '+12125550100' } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toBe('');
+    const known = await call(sb, { path: '/v1/Outbound/a%20b/Lead', body: { phoneNumber: '+12125550100' } });
+    expect(known.status).toBe(200);
+    expect(sb.leads[0]?.outboundId).toBe('a b');
+  });
+
+  it.each([
+    ['a missing phone', {}, { PhoneNumber: ['The PhoneNumber field is required.'] }],
+    ['an empty phone', { phoneNumber: '' }, { PhoneNumber: ['The PhoneNumber field is required.'] }],
+    [
+      'a phone that is not E.164',
+      { phoneNumber: '212-555-0100' },
+      { PhoneNumber: ['The phone number "212-555-0100" is not a valid E.164 number.'] },
+    ],
+    [
+      'a number as externalId',
+      { phoneNumber: '+12125550100', externalId: 7 },
+      { '$.externalId': ['The JSON value could not be converted to System.String. Path: $.externalId'] },
+    ],
+    [
+      'a nested callData value',
+      { phoneNumber: '+12125550100', callData: { a: { b: 1 } } },
+      { '$.callData.a': ['The value of callData "a" must be a string, a number or a boolean.'] },
+    ],
+  ])('answers 400 ValidationProblemDetails to %s', async (_name, body, errors) => {
+    const sb = await start();
+    const res = await addLead(sb, body);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toEqual({
+      type: 'https://tools.ietf.org/html/rfc9110#section-15.5.1',
+      title: 'One or more validation errors occurred.',
+      status: 400,
+      errors,
+      traceId: expect.any(String) as unknown,
+    });
+    expect(sb.leads).toHaveLength(0);
+  });
+
+  it('answers 400 to a body that is not JSON or is empty', async () => {
+    const sb = await start();
+    const malformed = (await (await addLead(sb, '{"phoneNumber":')).json()) as {
+      errors: Record<string, string[]>;
+    };
+    expect(Object.keys(malformed.errors)).toEqual(['$', 'request']);
+    const empty = (await (await call(sb, {})).json()) as { errors: Record<string, string[]> };
+    expect(empty.errors).toEqual({ '': ['A non-empty request body is required.'] });
+    expect(sb.requests.map((r) => [r.status, r.body])).toEqual([
+      [400, undefined],
+      [400, undefined],
+    ]);
+  });
+});
+
+describe('scripted answers and faults', () => {
+  it('serves scripted answers in order before anything random, then goes back to normal', async () => {
+    const sb = await start({ faults: { rate5xx: 1 } });
+    sb.enqueue(
+      { status: 429, headers: { 'retry-after': '2' } },
+      { textPlain: true },
+      { status: 400, body: 'no' },
+    );
+    const first = await addLead(sb);
+    expect([first.status, first.headers.get('retry-after')]).toEqual([429, '2']);
+    const second = await addLead(sb);
+    expect(second.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await second.text()).toBe(sb.leads[0]?.id);
+    const third = await addLead(sb);
+    expect([third.status, await third.text()]).toEqual([400, 'no']);
+    const fourth = await addLead(sb);
+    expect(fourth.status).toBe(503);
+    expect(await fourth.json()).toEqual({ status: 503, title: 'Service Unavailable' });
+    expect(sb.leads).toHaveLength(1);
+  });
+
+  it('drops the socket before creating the lead', async () => {
+    const sb = await start();
+    sb.enqueue({ drop: true });
+    await expect(addLead(sb)).rejects.toThrow();
+    expect(sb.leads).toHaveLength(0);
+    expect(sb.requests[0]?.status).toBe(0);
+  });
+
+  it('creates the lead, then drops the socket without an answer', async () => {
+    const sb = await start();
+    sb.enqueue({ createThenDrop: true });
+    await expect(addLead(sb)).rejects.toThrow();
+    expect(sb.leads).toHaveLength(1);
+    expect(sb.stats().byStatus).toEqual({ 0: 1 });
+  });
+
+  it('never answers a hung request and creates nothing; close() does not wait for it', async () => {
+    const sb = await start();
+    sb.enqueue({ hang: true });
+    const hung = call(sb, { body: { phoneNumber: '+12125550100' }, signal: AbortSignal.timeout(200) });
+    await expect(hung).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(sb.leads).toHaveLength(0);
+    sb.enqueue({ hang: true });
+    const stillHanging = addLead(sb).catch(() => 'closed');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await sb.close();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(await stillHanging).toBe('closed');
+  });
+
+  it('draws random faults from the seed, so two sandboxes with the same seed agree', async () => {
+    const faults = { rate429: 0.3, retryAfter: '1', rateTextPlain: 0.3 };
+    const statuses: string[][] = [];
+    for (let run = 0; run < 2; run += 1) {
+      const sb = await startSandbox({ faults, seed: 42 });
+      const seen: string[] = [];
+      for (let i = 0; i < 30; i += 1) {
+        const res = await addLead(sb);
+        seen.push(`${res.status} ${res.headers.get('content-type')} ${res.headers.get('retry-after')}`);
+        await res.arrayBuffer();
+      }
+      await sb.close();
+      statuses.push(seen);
+    }
+    expect(statuses[0]).toEqual(statuses[1]);
+    expect(statuses[0]).toContain('429 null 1');
+    expect(statuses[0]).toContain('200 text/plain; charset=utf-8 null');
+    expect(statuses[0]).toContain('200 application/json; charset=utf-8 null');
+  });
+
+  it('revokes the token after revokeAfter Add Lead requests, for every endpoint', async () => {
+    const sb = await start({ faults: { revokeAfter: 2 } });
+    const search = { method: 'POST', path: `/v1/Outbound/${OUTBOUND}/Leads`, body: { skip: 0, limit: 1 } };
+    expect((await call(sb, search)).status).toBe(200);
+    expect([(await addLead(sb)).status, (await addLead(sb)).status, (await addLead(sb)).status]).toEqual([
+      200, 200, 401,
+    ]);
+    expect((await call(sb, search)).status).toBe(401);
+    sb.setFaults({ revokeAfter: undefined });
+    expect((await addLead(sb)).status).toBe(200);
+  });
+
+  it('throttles bursts beyond throttleRps with 429 and Retry-After: 1, and measures the peak rate', async () => {
+    const sb = await start({ faults: { throttleRps: 5 } });
+    const burst = await Promise.all(Array.from({ length: 12 }, () => addLead(sb)));
+    const throttled = burst.filter((r) => r.status === 429);
+    expect(throttled).toHaveLength(7);
+    expect(throttled.every((r) => r.headers.get('retry-after') === '1')).toBe(true);
+    expect(sb.leads).toHaveLength(5);
+    expect(sb.stats()).toEqual({ requests: 12, created: 5, byStatus: { 200: 5, 429: 7 }, maxPerSecond: 12 });
+  });
+
+  it('measures maxPerSecond over a sliding window, not the total', async () => {
+    const sb = await start();
+    await Promise.all([addLead(sb), addLead(sb), addLead(sb)]);
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    await Promise.all([addLead(sb), addLead(sb)]);
+    expect(sb.stats().maxPerSecond).toBe(3);
+  });
+
+  it('delays every answer by latencyMs', async () => {
+    const sb = await start({ faults: { latencyMs: 150 } });
+    const started = Date.now();
+    expect((await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/x` })).status).toBe(404);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('rejects faults that make no sense', async () => {
+    const sb = await start();
+    expect(() => sb.setFaults({ rate429: 1.5 })).toThrow(/rate429/);
+    expect(() => sb.setFaults({ rate429: 0.6, rateDrop: 0.6 })).toThrow(/add up to 1\.2/);
+  });
+});
+
+describe('lookups', () => {
+  it('searches by phone or externalId and pages in creation order', async () => {
+    const sb = await start();
+    await addLead(sb, { phoneNumber: '+12125550100', externalId: 'crm-1' });
+    await addLead(sb, { phoneNumber: '+12125550101', externalId: 'crm-2' });
+    await addLead(sb, { phoneNumber: '+4930123456', externalId: 'other' });
+    const search = async (body: unknown) =>
+      (await (await call(sb, { method: 'POST', path: `/v1/Outbound/${OUTBOUND}/Leads`, body })).json()) as {
+        count: number;
+        results: { phoneNumber: string; status: string }[];
+      };
+    const crm = await search({ skip: 0, limit: 10, isAscending: true, searchInput: 'crm' });
+    expect(crm.count).toBe(2);
+    expect(crm.results.map((r) => r.phoneNumber)).toEqual(['+12125550100', '+12125550101']);
+    const page = await search({ skip: 1, limit: 1, isAscending: true });
+    expect([page.count, page.results[0]?.phoneNumber, page.results[0]?.status]).toEqual([
+      3,
+      '+12125550101',
+      'New',
+    ]);
+    expect((await search({ skip: 0, limit: 1, isAscending: false, searchInput: '4930' })).count).toBe(1);
+  });
+
+  it('gets a lead by id and the latest lead by external id, with the lead view shape', async () => {
+    const sb = await start();
+    await addLead(sb, { phoneNumber: '+12125550100', externalId: 'crm/1' });
+    await addLead(sb, { phoneNumber: '+12125550199', externalId: 'crm/1', timeZoneId: 'UTC' });
+    const latest = sb.leads[1]!;
+    const byExternal = await call(sb, {
+      method: 'GET',
+      path: `/v1/Outbound/${OUTBOUND}/Lead/External/crm%2F1`,
+    });
+    expect(await byExternal.json()).toEqual({
+      id: latest.id,
+      externalId: 'crm/1',
+      phoneNumber: '+12125550199',
+      timeZone: 'UTC',
+      status: 'New',
+      created: latest.created,
+      callData: null,
+    });
+    const byId = await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/${sb.leads[0]!.id}` });
+    expect(((await byId.json()) as { phoneNumber: string }).phoneNumber).toBe('+12125550100');
+    for (const path of [
+      `/v1/Outbound/${OUTBOUND}/Lead/External/none`,
+      `/v1/Outbound/${OUTBOUND}/Lead/abc`,
+      '/x',
+    ]) {
+      expect((await call(sb, { method: 'GET', path })).status).toBe(404);
+    }
+    expect(
+      (await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/abc`, token: 'x' })).status,
+    ).toBe(401);
+  });
+});
+
+describe('control endpoints', () => {
+  it('reports stats and leads, sets faults and resets, without auth and without being recorded', async () => {
+    const sb = await start();
+    await addLead(sb);
+    const stats = await (await fetch(`${sb.url}/_sandbox/stats`)).json();
+    expect(stats).toEqual({ requests: 1, created: 1, byStatus: { 200: 1 }, maxPerSecond: 1 });
+    expect(await (await fetch(`${sb.url}/_sandbox/leads`)).json()).toEqual(sb.leads);
+
+    const set = await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', body: '{"rate5xx":1}' });
+    expect(set.status).toBe(204);
+    expect((await addLead(sb)).status).toBe(503);
+    const bad = await fetch(`${sb.url}/_sandbox/faults`, { method: 'POST', body: '{"rate5xx":"x"}' });
+    expect(bad.status).toBe(400);
+
+    expect((await fetch(`${sb.url}/_sandbox/reset`, { method: 'POST' })).status).toBe(204);
+    expect(sb.leads).toHaveLength(0);
+    expect(sb.stats()).toEqual({ requests: 0, created: 0, byStatus: {}, maxPerSecond: 0 });
+    expect((await addLead(sb)).status).toBe(503);
+  });
+
+  it('keeps connections alive between requests', async () => {
+    const sb = await start();
+    const { request } = await import('node:http');
+    const { Agent } = await import('node:http');
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ports: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      await new Promise<void>((resolve, reject) => {
+        const req = request(`${sb.url}/_sandbox/stats`, { agent }, (res) => {
+          ports.push(res.socket.localPort!);
+          res.resume().on('end', resolve);
+        });
+        req.on('error', reject).end();
+      });
+    }
+    agent.destroy();
+    expect(new Set(ports).size).toBe(1);
+  });
+});
+
+describe('runSandboxCommand', () => {
+  it('prints one parseable line and stops when the signal aborts', async () => {
+    const stdout = new PassThrough();
+    const controller = new AbortController();
+    const running = runSandboxCommand(
+      { port: 0, host: '127.0.0.1', rate5xx: 1, outbound: ['a', 'b'] },
+      { stdout, signal: controller.signal },
+    );
+    const line = await new Promise<string>((resolve) =>
+      stdout.once('data', (chunk: Buffer) => resolve(String(chunk))),
+    );
+    expect(line).toMatch(
+      /^NLPearl sandbox listening on http:\/\/127\.0\.0\.1:\d+ \(token: sandbox-account:sandbox-secret, outbound: a, b\)\n$/,
+    );
+    const url = /listening on (\S+)/.exec(line)![1]!;
+    const res = await fetch(`${url}/v1/Outbound/b/Lead`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer sandbox-account:sandbox-secret' },
+      body: '{"phoneNumber":"+12125550100"}',
+    });
+    expect(res.status).toBe(503);
+    controller.abort();
+    await running;
+    await expect(fetch(`${url}/_sandbox/stats`)).rejects.toThrow();
+  });
+
+  it('refuses bad fault values with a usage error', async () => {
+    const controller = new AbortController();
+    await expect(
+      runSandboxCommand(
+        { port: 0, host: '127.0.0.1', rate429: 2 },
+        { stdout: new PassThrough(), signal: controller.signal },
+      ),
+    ).rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining('rate429') as unknown });
+  });
+});
