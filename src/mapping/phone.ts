@@ -1,0 +1,162 @@
+// The `max` metadata, not the default `min`: `min` only checks a number's length, so it would pass numbers in
+// ranges no carrier has (e.g. +972 50 1xx xxxx), which NLPearl would then fail to dial. `max` checks each
+// country's real number patterns; its extra size is paid once at load, not per row.
+import {
+  isSupportedCountry,
+  parsePhoneNumberWithError,
+  ParseError,
+  validatePhoneNumberLength,
+} from 'libphonenumber-js/max';
+import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+
+export type PhoneResult = { ok: true; value: string } | { ok: false; reason: string };
+
+export interface PhoneOptions {
+  /** ISO 3166 alpha-2 code (any case) of the country of numbers written without a country code. */
+  defaultCountry?: string;
+  /** Send the cell as written, without parsing it (for numbers this library would wrongly refuse). */
+  keepAsWritten?: boolean;
+}
+
+/** Whether `code` is an ISO 3166 alpha-2 country code with a numbering plan, in any case (`us`, `GB`). */
+export function isCountryCode(code: string): boolean {
+  return isSupportedCountry(code) || isSupportedCountry(code.toUpperCase());
+}
+
+// A spreadsheet that read the column as numbers: "4.47700900123E+11" lost digits, "12125550100.0" its "+" and
+// leading zeros. Neither can be repaired without guessing.
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e[+-]?\d+$/i;
+const DECIMAL = /^\+?\d+[.,]0+$/;
+const TEL_PREFIX = /^tel:/i;
+const LETTER = /\p{L}/u;
+
+// One options object per country, made once: the per-row call allocates nothing of ours on the happy path.
+const parseOptions = new Map<string, { defaultCountry: CountryCode }>();
+
+function optionsFor(country: string): { defaultCountry: CountryCode } | undefined {
+  let options = parseOptions.get(country);
+  if (options === undefined) {
+    const code = isSupportedCountry(country) ? country : country.toUpperCase();
+    if (!isSupportedCountry(code)) return undefined;
+    // Bounded: only spellings of the ~250 supported codes ever get in.
+    options = { defaultCountry: code };
+    parseOptions.set(country, options);
+  }
+  return options;
+}
+
+/** A cell (already trimmed) → the number in E.164 (`+12125550100`), or why it can't be dialled. */
+export function normalizePhone(cell: string, options?: PhoneOptions): PhoneResult {
+  if (cell === '') return { ok: false, reason: 'phone is empty' };
+  if (options?.keepAsWritten === true) return { ok: true, value: cell };
+
+  let text = TEL_PREFIX.test(cell) ? cell.slice(4) : cell;
+  if (SCIENTIFIC.test(text)) {
+    return fail(
+      cell,
+      'was turned into scientific notation by a spreadsheet program; format the column as text before exporting',
+    );
+  }
+  if (DECIMAL.test(text)) {
+    return fail(
+      cell,
+      'was turned into a decimal number by a spreadsheet program (it ends in ".0" and lost any "+" or leading 0); ' +
+        'format the column as text before exporting',
+    );
+  }
+
+  let plusSigns = 0;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 43 /* + */) plusSigns++;
+    else if (code >= 48 && code <= 57) digits++;
+  }
+  if (digits === 0) return fail(cell, 'is not a phone number: it has no digits');
+  if (plusSigns > 1)
+    return fail(cell, 'has more than one "+"; put one number per cell, "+" and country code first');
+  const hasLetters = LETTER.test(text);
+
+  // "00" is the international call prefix of most of the world: "00 44 …" means "+44 …".
+  if (plusSigns === 0 && text.startsWith('00')) {
+    text = `+${text.slice(2)}`;
+    plusSigns = 1;
+  }
+
+  let parseWith: { defaultCountry: CountryCode } | undefined;
+  if (options?.defaultCountry !== undefined && options.defaultCountry !== '') {
+    parseWith = optionsFor(options.defaultCountry);
+    if (parseWith === undefined) {
+      return {
+        ok: false,
+        reason: `default country "${options.defaultCountry}" is not an ISO 3166 country code`,
+      };
+    }
+  } else if (plusSigns === 0) {
+    return fail(
+      cell,
+      'has no country code; write it with "+" and the country code (+1 212…) or pass --default-country',
+    );
+  }
+
+  let phone: PhoneNumber;
+  try {
+    phone = parsePhoneNumberWithError(text, parseWith);
+  } catch (error) {
+    return fail(cell, hasLetters ? LETTERS : parseErrorReason(error));
+  }
+  if (phone.ext !== undefined) {
+    return fail(
+      cell,
+      `has an extension (${phone.ext}), which cannot be dialled; remove it or move it to another column`,
+    );
+  }
+  if (hasLetters) return fail(cell, LETTERS);
+  if (!phone.isValid()) return fail(cell, invalidReason(text, parseWith, phone));
+  return { ok: true, value: phone.number };
+}
+
+const LETTERS = 'contains letters; write the number with digits only';
+
+// Reasons are built only on failure, so a valid row pays for no string but its E.164 form.
+function fail(cell: string, problem: string): PhoneResult {
+  return { ok: false, reason: `phone "${cell}" ${problem}` };
+}
+
+function parseErrorReason(error: unknown): string {
+  if (!(error instanceof ParseError)) throw error;
+  switch (error.message) {
+    case 'INVALID_COUNTRY':
+      return 'does not start with a known country calling code';
+    case 'TOO_SHORT':
+      return 'is too short';
+    case 'TOO_LONG':
+      return 'is too long';
+    default:
+      return 'is not a phone number';
+  }
+}
+
+let regionNames: Intl.DisplayNames | undefined;
+
+function invalidReason(
+  text: string,
+  parseWith: { defaultCountry: CountryCode } | undefined,
+  phone: PhoneNumber,
+): string {
+  // Parsing again costs only on this path: invalid numbers are few.
+  switch (validatePhoneNumberLength(text, parseWith)) {
+    case 'TOO_SHORT':
+      return 'is too short';
+    case 'TOO_LONG':
+      return 'is too long';
+    case 'INVALID_LENGTH':
+      return `has the wrong number of digits for country code +${phone.countryCallingCode}`;
+  }
+  if (phone.country === undefined) {
+    return `is not a valid number for country code +${phone.countryCallingCode}; check its digits`;
+  }
+  regionNames ??= new Intl.DisplayNames('en', { type: 'region' });
+  const country = regionNames.of(phone.country) ?? phone.country;
+  return `is not a valid number in ${country} (+${phone.countryCallingCode}); check its digits`;
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { describeMapping, resolveMapping } from '../src/mapping/columns.js';
+import { DuplicateFinder } from '../src/mapping/duplicates.js';
+import { mapRecord } from '../src/mapping/lead.js';
+import { SeenKeys } from '../src/mapping/seen-keys.js';
+
+describe('resolveMapping', () => {
+  it('detects the documented names', () => {
+    const header = ['phoneNumber', 'externalId', 'timeZoneId', 'firstName', 'email'];
+    expect(resolveMapping(header)).toEqual({
+      phone: 0,
+      externalId: 1,
+      timeZone: 2,
+      callData: [
+        { key: 'firstName', index: 3, type: 'string' },
+        { key: 'email', index: 4, type: 'string' },
+      ],
+    });
+  });
+
+  it('detects spreadsheet spellings, ignoring case, spaces, _ and -', () => {
+    const header = ['First Name', 'Phone Number', 'External ID', 'Time Zone', 'e-mail'];
+    expect(resolveMapping(header)).toMatchObject({ phone: 1, externalId: 2, timeZone: 3 });
+    expect(resolveMapping(['MOBILE_PHONE', 'crm-id', 'TZ'])).toMatchObject({
+      phone: 0,
+      externalId: 1,
+      timeZone: 2,
+    });
+    expect(resolveMapping(['Tel', 'Lead Id'])).toMatchObject({
+      phone: 0,
+      externalId: 1,
+      timeZone: undefined,
+    });
+  });
+
+  it('lets flags override detection and choose the callData columns', () => {
+    const header = ['phone', 'Work Phone', 'Ref', 'Name', 'Notes'];
+    const mapping = resolveMapping(header, { phone: 'Work Phone', externalId: 'Ref', callData: ['Name'] });
+    expect(mapping).toEqual({
+      phone: 1,
+      externalId: 2,
+      timeZone: undefined,
+      callData: [{ key: 'Name', index: 3, type: 'string' }],
+    });
+    expect(resolveMapping(header, { callData: false }).callData).toEqual([]);
+  });
+
+  it('names a missing column and lists the headers found', () => {
+    expect(() => resolveMapping(['name', 'email'])).toThrow(
+      'no phone column found (looked for phoneNumber, phone, mobile, cell, tel…); name it with --phone <column>; found: "name", "email"',
+    );
+    expect(() => resolveMapping(['phone', 'name'], { externalId: 'CRM' })).toThrow(
+      'externalId column "CRM" is not in the header; found: "phone", "name"',
+    );
+  });
+
+  it("never maps a results file's own columns", () => {
+    const header = ['_row', '_status', '_leadId', '_error', '_attempts', 'phone', 'name'];
+    expect(resolveMapping(header)).toEqual({
+      phone: 5,
+      externalId: undefined,
+      timeZone: undefined,
+      callData: [{ key: 'name', index: 6, type: 'string' }],
+    });
+  });
+
+  it('reads typed callData from a mapping file', () => {
+    const header = ['Mobile', 'Age', 'VIP?'];
+    const mapping = resolveMapping(header, {
+      map: {
+        phoneNumber: 'Mobile',
+        callData: { age: { column: 'Age', type: 'int' }, vip: { column: 'VIP?', type: 'boolean' } },
+      },
+    });
+    expect(mapping.callData).toEqual([
+      { key: 'age', index: 1, type: 'int' },
+      { key: 'vip', index: 2, type: 'boolean' },
+    ]);
+    expect(describeMapping(mapping, header)).toEqual([
+      'phoneNumber ← "Mobile"',
+      'externalId ← (none)',
+      'timeZoneId ← (none)',
+      'callData ← age: "Age" (int), vip: "VIP?" (boolean)',
+    ]);
+  });
+});
+
+describe('mapRecord', () => {
+  const header = ['phoneNumber', 'externalId', 'timeZoneId', 'firstName', 'notes'];
+  const mapping = resolveMapping(header);
+
+  it('builds the body from trimmed cells, leaving empty ones out', () => {
+    expect(mapRecord([' +12125550100 ', 'crm-1', '', 'Ada', ''], mapping)).toEqual({
+      ok: true,
+      body: { phoneNumber: '+12125550100', externalId: 'crm-1', callData: { firstName: 'Ada' } },
+    });
+  });
+
+  it('normalises phone and time zone', () => {
+    expect(
+      mapRecord(['(212) 555-0100', '', 'america/new_york', '', ''], mapping, { defaultCountry: 'US' }),
+    ).toEqual({ ok: true, body: { phoneNumber: '+12125550100', timeZoneId: 'Eastern Standard Time' } });
+  });
+
+  it('says why a row cannot be sent', () => {
+    expect(mapRecord(['', 'crm-1', '', 'Ada', ''], mapping)).toEqual({
+      ok: false,
+      reason: 'no phone number',
+    });
+    expect(mapRecord(['+12125550100', '', 'Mars/Olympus', '', ''], mapping)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('unknown time zone "Mars/Olympus"') as string,
+    });
+  });
+
+  it('converts typed callData and names the column of a bad value', () => {
+    const typed = resolveMapping(['phone', 'Age', 'VIP'], {
+      map: { callData: { age: { column: 'Age', type: 'int' }, vip: { column: 'VIP', type: 'boolean' } } },
+    });
+    expect(mapRecord(['+12125550100', '42', 'Yes'], typed)).toEqual({
+      ok: true,
+      body: { phoneNumber: '+12125550100', callData: { age: 42, vip: true } },
+    });
+    expect(mapRecord(['+12125550100', 'forty', 'no'], typed)).toEqual({
+      ok: false,
+      reason: 'column "age": "forty" is not a whole number',
+    });
+  });
+});
+
+describe('duplicates', () => {
+  it('finds repeats by phone and by externalId, naming the first row', () => {
+    const finder = new DuplicateFinder();
+    expect(finder.check({ phoneNumber: '+1', externalId: 'a' }, 1)).toBeUndefined();
+    expect(finder.check({ phoneNumber: '+2', externalId: 'b' }, 2)).toBeUndefined();
+    expect(finder.check({ phoneNumber: '+1' }, 3)).toBe('duplicate of row 1 (same phone number)');
+    expect(finder.check({ phoneNumber: '+3', externalId: 'b' }, 4)).toBe(
+      'duplicate of row 2 (same externalId)',
+    );
+  });
+
+  it('keeps every key of 300,000 apart', () => {
+    const seen = new SeenKeys();
+    let clashes = 0;
+    for (let row = 1; row <= 300_000; row += 1)
+      if (seen.firstRowOf(`+1212${row}`, row) !== undefined) clashes += 1;
+    expect(clashes).toBe(0);
+    expect(seen.size).toBe(300_000);
+    expect(seen.firstRowOf('+1212123456', 999_999)).toBe(123_456);
+  });
+});

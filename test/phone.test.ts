@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { isCountryCode, normalizePhone } from '../src/mapping/phone.js';
+
+describe('normalizePhone', () => {
+  it.each([
+    ['+1 (212) 555-0100', undefined, '+12125550100'],
+    ['001 212 555 0100', undefined, '+12125550100'],
+    ['(212) 555-0100', 'US', '+12125550100'],
+    ['212.555.0100', 'US', '+12125550100'],
+    ['1-212-555-0100', 'US', '+12125550100'],
+    ['tel:+12125550100', undefined, '+12125550100'],
+    ['TEL:+1.212.555.0100', undefined, '+12125550100'],
+    ['00 44 20 7946 0958', undefined, '+442079460958'],
+    ['+44 20 7946 0958', undefined, '+442079460958'],
+    ['07911 123456', 'GB', '+447911123456'],
+    ['011 44 20 7946 0958', 'US', '+442079460958'],
+    ['06 12 34 56 78', 'FR', '+33612345678'],
+    ['+33 6 12 34 56 78', undefined, '+33612345678'],
+    ['030 1234567', 'DE', '+49301234567'],
+    ['030/1234567', 'DE', '+49301234567'],
+    ['+49 30 1234567', undefined, '+49301234567'],
+    ['050-234-5678', 'IL', '+972502345678'],
+    ['+972 50 234 5678', undefined, '+972502345678'],
+    ['03-123-4567', 'IL', '+97231234567'],
+  ])('%s (default country %s) → %s', (cell, defaultCountry, expected) => {
+    expect(normalizePhone(cell, { defaultCountry })).toEqual({ ok: true, value: expected });
+  });
+
+  it('takes the default country in any case', () => {
+    expect(normalizePhone('(212) 555-0100', { defaultCountry: 'us' })).toEqual({
+      ok: true,
+      value: '+12125550100',
+    });
+  });
+
+  it('lets a number with a country code override the default country', () => {
+    expect(normalizePhone('+1 212 555 0100', { defaultCountry: 'GB' })).toEqual({
+      ok: true,
+      value: '+12125550100',
+    });
+  });
+
+  it('names numbers that a spreadsheet turned into scientific notation', () => {
+    expect(normalizePhone('4.47700900123E+11', { defaultCountry: 'GB' })).toEqual({
+      ok: false,
+      reason:
+        'phone "4.47700900123E+11" was turned into scientific notation by a spreadsheet program; ' +
+        'format the column as text before exporting',
+    });
+    expect(normalizePhone('4,47700900123E+11')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('"4,47700900123E+11" was turned into scientific notation') as string,
+    });
+  });
+
+  it('names numbers that a spreadsheet turned into decimals', () => {
+    expect(normalizePhone('12125550100.0', { defaultCountry: 'US' })).toEqual({
+      ok: false,
+      reason:
+        'phone "12125550100.0" was turned into a decimal number by a spreadsheet program (it ends in ".0" and ' +
+        'lost any "+" or leading 0); format the column as text before exporting',
+    });
+  });
+
+  it('asks for a country code or --default-country when the number has none', () => {
+    expect(normalizePhone('(212) 555-0100')).toEqual({
+      ok: false,
+      reason:
+        'phone "(212) 555-0100" has no country code; write it with "+" and the country code (+1 212…) or ' +
+        'pass --default-country',
+    });
+  });
+
+  it.each([
+    ['+1 555', undefined, 'phone "+1 555" is too short'],
+    ['12', 'US', 'phone "12" is too short'],
+    ['+1 212 555 01000', undefined, 'phone "+1 212 555 01000" is too long'],
+    [
+      '+1 123 555 0100',
+      undefined,
+      'phone "+1 123 555 0100" is not a valid number for country code +1; check its digits',
+    ],
+    ['050-123-4567', 'IL', 'phone "050-123-4567" is not a valid number in Israel (+972); check its digits'],
+    ['+999 1234567', undefined, 'phone "+999 1234567" does not start with a known country calling code'],
+    [
+      '+1 800 FLOWERS',
+      undefined,
+      'phone "+1 800 FLOWERS" contains letters; write the number with digits only',
+    ],
+    [
+      '212 555 0100 abc',
+      'US',
+      'phone "212 555 0100 abc" contains letters; write the number with digits only',
+    ],
+    ['#N/A', 'US', 'phone "#N/A" is not a phone number: it has no digits'],
+    [
+      '+1 212 555 0100 / +1 212 555 0101',
+      undefined,
+      'phone "+1 212 555 0100 / +1 212 555 0101" has more than one "+"; put one number per cell, "+" and country code first',
+    ],
+    [
+      '+1 212 555 0100 ext. 12',
+      undefined,
+      'phone "+1 212 555 0100 ext. 12" has an extension (12), which cannot be dialled; remove it or move it to another column',
+    ],
+  ])('refuses %s (default country %s)', (cell, defaultCountry, reason) => {
+    expect(normalizePhone(cell, { defaultCountry })).toEqual({ ok: false, reason });
+  });
+
+  it('refuses an unknown default country', () => {
+    expect(normalizePhone('212 555 0100', { defaultCountry: 'ZZ' })).toEqual({
+      ok: false,
+      reason: 'default country "ZZ" is not an ISO 3166 country code',
+    });
+  });
+
+  it('gives a reason for an empty cell', () => {
+    expect(normalizePhone('')).toEqual({ ok: false, reason: 'phone is empty' });
+    expect(normalizePhone('', { keepAsWritten: true })).toEqual({ ok: false, reason: 'phone is empty' });
+  });
+
+  it('keeps any non-empty cell as written when asked', () => {
+    expect(normalizePhone('(212) 555-0100', { keepAsWritten: true })).toEqual({
+      ok: true,
+      value: '(212) 555-0100',
+    });
+    expect(normalizePhone('4.47700900123E+11', { keepAsWritten: true })).toEqual({
+      ok: true,
+      value: '4.47700900123E+11',
+    });
+  });
+});
+
+describe('isCountryCode', () => {
+  it('accepts ISO 3166 alpha-2 codes in any case', () => {
+    expect(isCountryCode('US')).toBe(true);
+    expect(isCountryCode('gb')).toBe(true);
+    expect(isCountryCode('Il')).toBe(true);
+  });
+
+  it('refuses anything else', () => {
+    expect(isCountryCode('XX')).toBe(false);
+    expect(isCountryCode('USA')).toBe(false);
+    expect(isCountryCode('')).toBe(false);
+    expect(isCountryCode('+1')).toBe(false);
+  });
+});
