@@ -1,0 +1,81 @@
+import type { AttemptFailure } from './retry-policy.js';
+
+/** What one HTTP attempt came to: a value, or a failure the retry policy can judge and a user can read. */
+export type ApiAnswer<T> = { ok: true; value: T } | { ok: false; failure: AttemptFailure; message: string };
+
+const MAX_MESSAGE = 300;
+
+/**
+ * The user-facing text of a failed answer. A 400 carries an ASP.NET ValidationProblemDetails whose `errors`
+ * say what was wrong with the lead; other bodies may be empty or not JSON at all.
+ */
+export function describeHttpFailure(status: number, body: string): string {
+  const detail = problemDetails(body);
+  const prefix = `HTTP ${status}`;
+  if (detail !== undefined) return clip(`${prefix}: ${detail}`);
+  switch (status) {
+    case 401:
+    case 403:
+      return `${prefix}: credentials rejected`;
+    case 404:
+      return `${prefix}: outbound not found`;
+    case 429:
+      return `${prefix}: rate limited`;
+    default: {
+      const text = oneLine(body);
+      return clip(text === '' ? prefix : `${prefix}: ${text}`);
+    }
+  }
+}
+
+function problemDetails(body: string): string | undefined {
+  if (!body.trimStart().startsWith('{')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const problem = parsed as { errors?: unknown; title?: unknown; detail?: unknown; message?: unknown };
+  if (typeof problem.errors === 'object' && problem.errors !== null) {
+    const messages = Object.entries(problem.errors as Record<string, unknown>).flatMap(([field, value]) => {
+      const list = Array.isArray(value) ? value : [value];
+      return list.map((message) => `${field}: ${String(message)}`);
+    });
+    if (messages.length > 0) return oneLine(messages.join('; '));
+  }
+  for (const text of [problem.detail, problem.title, problem.message]) {
+    if (typeof text === 'string' && text.trim() !== '') return oneLine(text);
+  }
+  return undefined;
+}
+
+/** Reads a leadId from `{"leadId": "..."}` or, as the API also documents, a bare text/plain id. */
+export function parseLeadId(body: string): string | undefined {
+  const text = body.trim();
+  if (text === '') return undefined;
+  if (text.startsWith('{') || text.startsWith('"')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === 'string') return parsed.trim() || undefined;
+      if (typeof parsed === 'object' && parsed !== null) {
+        const { leadId, id } = parsed as { leadId?: unknown; id?: unknown };
+        const value = leadId ?? id;
+        return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+  return /^[\w.:-]{1,200}$/.test(text) ? text : undefined;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function clip(text: string): string {
+  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
+}

@@ -1,0 +1,131 @@
+import http from 'node:http';
+import https from 'node:https';
+import got, { RequestError, type Got, type Response } from 'got';
+import type { LeadBody } from '../types.js';
+import { describeHttpFailure, parseLeadId, type ApiAnswer } from './api-answer.js';
+
+export interface NlpearlClientOptions {
+  readonly apiUrl: string;
+  /** `AccountId:SecretKey`; only ever placed in the Authorization header. */
+  readonly token: string;
+  readonly outboundId: string;
+  /** Per-attempt timeout. */
+  readonly timeoutMs: number;
+  /** Sizes the keep-alive pool: one socket per request in flight. */
+  readonly concurrency: number;
+}
+
+/**
+ * The three NLPearl calls an importer needs, one attempt each: retrying is the caller's decision. Answers
+ * are data (`ApiAnswer`); nothing here throws for an HTTP status or a network fault.
+ */
+export class NlpearlClient {
+  readonly #got: Got;
+  readonly #agents: { http: http.Agent; https: https.Agent };
+  readonly #base: string;
+
+  constructor(options: NlpearlClientOptions) {
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: options.concurrency,
+      maxFreeSockets: options.concurrency,
+    };
+    this.#agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+    this.#base = `${options.apiUrl.replace(/\/+$/, '')}/v1/Outbound/${encodeURIComponent(options.outboundId)}`;
+    this.#got = got.extend({
+      agent: this.#agents,
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        accept: 'application/json, text/plain;q=0.9',
+        'user-agent': 'nlpearl-leads',
+      },
+      timeout: { request: options.timeoutMs },
+      // Retries, redirects and status handling are ours: every attempt is counted and judged by the policy.
+      retry: { limit: 0 },
+      followRedirect: false,
+      throwHttpErrors: false,
+      responseType: 'text',
+    });
+  }
+
+  /** `PUT /v1/Outbound/{outboundId}/Lead` → the new lead's id. */
+  async addLead(body: LeadBody, signal?: AbortSignal): Promise<ApiAnswer<string>> {
+    const answer = await this.#send('PUT', '/Lead', JSON.stringify(body), signal);
+    if (!answer.ok) return answer;
+    const leadId = parseLeadId(answer.value.body);
+    if (leadId === undefined) {
+      return {
+        ok: false,
+        failure: { kind: 'http', status: 502 },
+        message: `HTTP ${answer.value.statusCode}: the answer held no leadId`,
+      };
+    }
+    return { ok: true, value: leadId };
+  }
+
+  /** `POST /v1/Outbound/{outboundId}/Leads` with limit 1: proves the token and the outbound id, cheaply. */
+  async checkAccess(signal?: AbortSignal): Promise<ApiAnswer<true>> {
+    const body = JSON.stringify({ skip: 0, limit: 1, isAscending: true });
+    const answer = await this.#send('POST', '/Leads', body, signal);
+    return answer.ok ? { ok: true, value: true } : answer;
+  }
+
+  /**
+   * `GET /v1/Outbound/{outboundId}/Lead/External/{externalId}` → the lead's id, or undefined when no lead has
+   * it. What the API answers for "none" is undocumented (404 or 400); both mean not found.
+   */
+  async findLeadByExternalId(
+    externalId: string,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer<string | undefined>> {
+    const answer = await this.#send(
+      'GET',
+      `/Lead/External/${encodeURIComponent(externalId)}`,
+      undefined,
+      signal,
+    );
+    if (!answer.ok) {
+      const { failure } = answer;
+      if (failure.kind === 'http' && (failure.status === 404 || failure.status === 400)) {
+        return { ok: true, value: undefined };
+      }
+      return answer;
+    }
+    return { ok: true, value: parseLeadId(answer.value.body) };
+  }
+
+  /** Closes the keep-alive sockets, so the process can exit. */
+  close(): void {
+    this.#agents.http.destroy();
+    this.#agents.https.destroy();
+  }
+
+  async #send(
+    method: 'PUT' | 'POST' | 'GET',
+    path: string,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ApiAnswer<Response<string>>> {
+    let response: Response<string>;
+    try {
+      response = await this.#got(this.#base + path, {
+        method,
+        body,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        signal,
+      });
+    } catch (error) {
+      // Only the code and got's own short message: the error object holds our options, headers included.
+      const code = error instanceof RequestError ? error.code : 'ERR_NETWORK';
+      const text = error instanceof Error ? error.message : String(error);
+      return { ok: false, failure: { kind: 'network', code }, message: `${code}: ${text}` };
+    }
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) return { ok: true, value: response };
+    return {
+      ok: false,
+      failure: { kind: 'http', status, retryAfter: response.headers['retry-after'] },
+      message: describeHttpFailure(status, response.body),
+    };
+  }
+}

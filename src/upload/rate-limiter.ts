@@ -1,0 +1,290 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * The pacer every HTTP attempt passes through before it is sent: a hard cap from the user (`--rate`) and an
+ * adaptive rate learnt from 429s. NLPearl documents no rate limit, so we cannot be told the limit up front;
+ * we discover it and stay just below it.
+ */
+
+export interface Clock {
+  /** Milliseconds on a monotonic scale. */
+  now(): number;
+  /** Resolves after `ms`; rejects (and clears its timer) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface RateLimiterOptions {
+  /**
+   * Hard cap: at most this many requests start in any sliding 1-second window (the user's `--rate`).
+   * Default undefined: no cap.
+   */
+  readonly maxPerSecond?: number;
+  /** Adaptive pacing on 429s: find the server's limit and stay just below it. Default true. */
+  readonly adaptive?: boolean;
+  /** Default: `performance.now()` and `node:timers` (monotonic, so a wall-clock jump cannot stall a run). */
+  readonly clock?: Clock;
+}
+
+const systemClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, signal === undefined ? undefined : { signal }),
+};
+
+const WINDOW_MS = 1000;
+/** Longest pause a Retry-After may impose, so one odd header cannot stall a run for hours. */
+const MAX_PAUSE_MS = 60_000;
+/*
+ * AIMD with a memory of where the server said stop. The aim is ≥90% of the server's limit with ≤5% of
+ * requests answered 429. Two facts shape the constants:
+ * - Halving (classic AIMD) swings the rate between R/2 and R: 75% on average. So on a 429 we fall to 90% of
+ *   what the server *accepted* in the last second (≈ R), not of what we sent (which includes the 429s).
+ * - Every 429 may carry a Retry-After that pauses all traffic (the sandbox sends 1 s), so what costs most is
+ *   how often we hit the limit, not how deep the dip is. We climb back fast to just under the last limit,
+ *   then creep (+0.1%/s, ≈20 s to cover the last 2%), so 429s come a few times a minute, not every few seconds.
+ *   Past the last limit the probe speeds up each second, in case the limit has risen or was underestimated.
+ */
+const DECREASE = 0.9;
+/** A burst of 429s answers requests sent before we slowed down: react to it once, not once per answer. */
+const DECREASE_EVERY_MS = 500;
+/** Recover at +3% of the last limit per second, up to 97% of it. */
+const RECOVER_STEP = 0.03;
+const PLATEAU = 0.97;
+/** From there, +0.1% of the last limit per second; past the limit, n × that in the n-th second. */
+const PROBE_STEP = 0.001;
+/** Most successes remembered for measuring the accepted rate (bounds memory above 10,000 requests/s). */
+const ACCEPTED_CAPACITY = 10_000;
+
+/** The last `capacity` timestamps, oldest first; pushing into a full ring forgets the oldest. */
+class TimestampRing {
+  readonly #items: Float64Array;
+  #head = 0;
+  #size = 0;
+
+  constructor(readonly capacity: number) {
+    this.#items = new Float64Array(capacity);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get full(): boolean {
+    return this.#size === this.capacity;
+  }
+
+  /** The oldest timestamp kept, or undefined when empty. */
+  get oldest(): number | undefined {
+    return this.#size === 0 ? undefined : this.#items[this.#head];
+  }
+
+  push(time: number): void {
+    if (this.full) {
+      this.#items[this.#head] = time;
+      this.#head = (this.#head + 1) % this.capacity;
+    } else {
+      this.#items[(this.#head + this.#size) % this.capacity] = time;
+      this.#size += 1;
+    }
+  }
+
+  /** Forgets timestamps at or before `time`. */
+  dropUntil(time: number): void {
+    while (this.#size > 0 && (this.#items[this.#head] ?? Infinity) <= time) {
+      this.#head = (this.#head + 1) % this.capacity;
+      this.#size -= 1;
+    }
+  }
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly cleanup: () => void;
+}
+
+export class RateLimiter {
+  readonly #clock: Clock;
+  readonly #adaptive: boolean;
+  readonly #cap: number | undefined;
+  /** Grants of the last `capacity` requests: the hard cap's sliding window. */
+  readonly #capWindow: TimestampRing | undefined;
+  readonly #capWindowMs: number;
+  /** Answers that were not 429 within the last second: what the server actually lets through. */
+  readonly #accepted = new TimestampRing(ACCEPTED_CAPACITY);
+  readonly #waiters: Waiter[] = [];
+
+  /** The adaptive rate in requests/s; undefined until the first 429. */
+  #allowed: number | undefined;
+  /** The server's limit as far as we know: the rate it let through when it last throttled us. */
+  #ceiling = 0;
+  /** The rate we were sending at when last throttled: late answers may raise the ceiling up to it, no more. */
+  #rateAtThrottle = Infinity;
+  /** Seconds in a row the probe has been past the ceiling. */
+  #pastCeiling = 0;
+  #nextPacedAt = -Infinity;
+  #pausedUntil = -Infinity;
+  #lastDecreaseAt = -Infinity;
+  #lastStepAt = -Infinity;
+  /** When pacing last held a request back: we only probe upwards while the rate is what limits us. */
+  #lastHeldAt = -Infinity;
+  #pumping = false;
+  /** Aborts the pump's sleep, to re-plan when the rate changes or to clear the timer when nobody waits. */
+  #wake: AbortController | undefined;
+
+  constructor(options: RateLimiterOptions = {}) {
+    const { maxPerSecond, adaptive = true, clock = systemClock } = options;
+    if (maxPerSecond !== undefined && !(Number.isFinite(maxPerSecond) && maxPerSecond > 0)) {
+      throw new RangeError(`Expected maxPerSecond to be a positive number, got ${String(maxPerSecond)}`);
+    }
+    this.#clock = clock;
+    this.#adaptive = adaptive;
+    this.#cap = maxPerSecond;
+    if (maxPerSecond !== undefined) {
+      // A fractional cap keeps "at most maxPerSecond in any second": 2.5/s allows 2 per second, 0.5/s one per 2 s.
+      this.#capWindow = new TimestampRing(Math.max(1, Math.floor(maxPerSecond)));
+      this.#capWindowMs = maxPerSecond < 1 ? WINDOW_MS / maxPerSecond : WINDOW_MS;
+    } else {
+      this.#capWindowMs = WINDOW_MS;
+    }
+  }
+
+  get currentRate(): number | undefined {
+    if (this.#allowed === undefined) return this.#cap;
+    return this.#cap === undefined ? this.#allowed : Math.min(this.#allowed, this.#cap);
+  }
+
+  acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    // Fast path: nobody is queued and there is room now.
+    if (this.#waiters.length === 0 && this.#earliestGrant() <= this.#clock.now()) {
+      this.#grant();
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index !== -1) this.#waiters.splice(index, 1);
+        if (this.#waiters.length === 0) this.#wake?.abort();
+        reject(signal?.reason as Error);
+      };
+      const waiter: Waiter = { resolve, cleanup: () => signal?.removeEventListener('abort', onAbort) };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+      this.#pump();
+    });
+  }
+
+  onThrottled(retryAfterMs?: number): void {
+    const now = this.#clock.now();
+    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(retryAfterMs, MAX_PAUSE_MS));
+    }
+    // No step up in a second that saw a 429.
+    this.#lastStepAt = now;
+    if (this.#adaptive && now - this.#lastDecreaseAt >= DECREASE_EVERY_MS) {
+      // The limit is at most what we were sending (a 429 below the old ceiling means the plateau was too
+      // high) and at most what got through. But one decrease may lower it by one step only: right after a
+      // burst, the server's window is still full of it and refuses everything for a moment.
+      this.#rateAtThrottle = this.#allowed ?? Infinity;
+      const measured = Math.min(this.#rateAtThrottle, this.#acceptedLastSecond(now));
+      this.#ceiling = Math.max(1, measured, this.#ceiling * DECREASE);
+      this.#pastCeiling = 0;
+      this.#lastDecreaseAt = now;
+      this.#setAllowed(Math.max(1, this.#ceiling * DECREASE));
+    }
+    this.#wake?.abort();
+  }
+
+  onSuccess(): void {
+    const now = this.#clock.now();
+    this.#accepted.push(now);
+    if (this.#allowed === undefined) return;
+    if (now - this.#lastDecreaseAt < WINDOW_MS) {
+      // Answers to requests sent before the 429 are still coming in: the first 429 of a burst can overtake
+      // them, so the ceiling measured at the 429 may be low. Raise it as they arrive.
+      const accepted = Math.min(this.#rateAtThrottle, this.#acceptedLastSecond(now));
+      if (accepted > this.#ceiling) {
+        this.#ceiling = accepted;
+        this.#setAllowed(Math.max(this.#allowed, accepted * DECREASE));
+      }
+    }
+    if (now - this.#lastStepAt < WINDOW_MS) return;
+    this.#lastStepAt = now;
+    if (now - this.#lastHeldAt > WINDOW_MS) return; // demand is below the rate: probing would prove nothing
+    const allowed = this.#allowed;
+    const ceiling = this.#ceiling;
+    if (allowed < ceiling * PLATEAU) {
+      this.#setAllowed(Math.min(allowed + Math.max(1, ceiling * RECOVER_STEP), ceiling * PLATEAU));
+    } else {
+      if (allowed >= ceiling) this.#pastCeiling += 1;
+      this.#setAllowed(allowed + ceiling * PROBE_STEP * Math.max(1, this.#pastCeiling));
+    }
+  }
+
+  #acceptedLastSecond(now: number): number {
+    this.#accepted.dropUntil(now - WINDOW_MS);
+    return this.#accepted.size;
+  }
+
+  /** The user's cap always wins; re-plans a sleeping pump, whose wake-up time may have moved. */
+  #setAllowed(rate: number): void {
+    this.#allowed = Math.min(rate, this.#cap ?? Infinity);
+    this.#wake?.abort();
+  }
+
+  /** The earliest time the next request may start under the cap, the pause and the pacing. */
+  #earliestGrant(): number {
+    let at = this.#pausedUntil;
+    const window = this.#capWindow;
+    if (window?.full) at = Math.max(at, (window.oldest ?? -Infinity) + this.#capWindowMs);
+    if (this.#allowed !== undefined) at = Math.max(at, this.#nextPacedAt);
+    return at;
+  }
+
+  #grant(): void {
+    const now = this.#clock.now();
+    this.#capWindow?.push(now);
+    if (this.#allowed !== undefined) {
+      const interval = WINDOW_MS / this.#allowed;
+      // Evenly spaced grants: a burst of r at the top of each second is what trips a server's throttle. A late
+      // timer may catch up by one interval, so timer jitter does not lower the average rate.
+      this.#nextPacedAt = Math.max(this.#nextPacedAt, now - interval) + interval;
+    }
+  }
+
+  /** Serves waiters in order, sleeping until each may start. Runs only while someone waits. */
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    void this.#run();
+  }
+
+  async #run(): Promise<void> {
+    // `finally` runs in the same tick as the last look at the queue, so a later waiter starts a new pump.
+    try {
+      while (this.#waiters.length > 0) {
+        const now = this.#clock.now();
+        const at = this.#earliestGrant();
+        if (at <= now) {
+          const waiter = this.#waiters.shift();
+          if (waiter === undefined) break;
+          waiter.cleanup();
+          this.#grant();
+          waiter.resolve();
+          continue;
+        }
+        if (this.#allowed !== undefined && at === this.#nextPacedAt) this.#lastHeldAt = now;
+        const wake = new AbortController();
+        this.#wake = wake;
+        try {
+          await this.#clock.sleep(at - now, wake.signal);
+        } catch {
+          // Woken early: the rate changed or the queue emptied. Plan again.
+        } finally {
+          this.#wake = undefined;
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+}
