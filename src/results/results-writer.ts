@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import type { RowOutcome } from '../types.js';
+import { RESULT_COLUMNS } from './columns.js';
+
+/** Lines held before a flush is forced; a flush also happens on the next turn of the event loop. */
+const MAX_PENDING = 512;
+
+/**
+ * Appends one line per outcome to the results file. Lines are written with synchronous writes of whole lines,
+ * at the latest one event-loop turn after they arrive: a crash or `kill -9` loses at most that turn, and no
+ * exit, however abrupt, can leave half a line behind.
+ */
+export class ResultsWriter {
+  readonly path: string;
+  #fd: number | undefined;
+  #pending: string[][] = [];
+  #scheduled = false;
+  #lines = 0;
+
+  private constructor(path: string, fd: number) {
+    this.path = path;
+    this.#fd = fd;
+  }
+
+  /**
+   * @param mode 'create' writes a new file with the header (failing if it exists); 'replace' truncates;
+   *   'append' continues an existing results file whose header is already there.
+   */
+  static open(path: string, header: readonly string[], mode: 'create' | 'replace' | 'append'): ResultsWriter {
+    const flags = mode === 'create' ? 'wx' : mode === 'replace' ? 'w' : 'a';
+    const fd = fs.openSync(path, flags);
+    const writer = new ResultsWriter(path, fd);
+    if (mode !== 'append' || fs.fstatSync(fd).size === 0) {
+      fs.writeSync(fd, stringify([[...RESULT_COLUMNS, ...header]]));
+    }
+    return writer;
+  }
+
+  /** Lines written so far (not counting the header). */
+  get lines(): number {
+    return this.#lines;
+  }
+
+  write(outcome: RowOutcome, cells: readonly string[]): void {
+    this.#pending.push([
+      String(outcome.row),
+      outcome.status,
+      safeCell(outcome.leadId ?? ''),
+      safeCell(outcome.error ?? ''),
+      outcome.attempts === 0 ? '' : String(outcome.attempts),
+      ...cells,
+    ]);
+    if (this.#pending.length >= MAX_PENDING) {
+      this.flush();
+    } else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#fd === undefined || this.#pending.length === 0) return;
+    const text = stringify(this.#pending);
+    this.#lines += this.#pending.length;
+    this.#pending = [];
+    fs.writeSync(this.#fd, text);
+  }
+
+  /** Flushes, syncs to disk and closes; safe to call twice. */
+  close(): void {
+    if (this.#fd === undefined) return;
+    this.flush();
+    const fd = this.#fd;
+    this.#fd = undefined;
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
+
+/**
+ * Text that came from the API (error messages, ids) must not run as a formula when a user opens the results in
+ * a spreadsheet program. The user's own cells are written exactly as they were read.
+ */
+export function safeCell(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
