@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'fixtures/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'fixtures/', '.scratch/', 'demo-output/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -18,8 +18,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', URL: 'readonly' },
+    },
   },
   {
     files: ['test/**', 'bench/**', 'scripts/**'],

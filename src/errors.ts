@@ -66,11 +66,3 @@ export class ApiRejectedError extends NlpearlLeadsError {
     this.status = options.status;
   }
 }
-
-/** The run was stopped part-way (signal, error budget, revoked key); the results file holds every outcome. */
-export class AbortedError extends NlpearlLeadsError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, 'ABORTED', { ...options, exitCode: 3 });
-    this.name = 'AbortedError';
-  }
-}

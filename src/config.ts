@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * Every option of a run, declared once. The CLI, a config file and library callers all go through
+ * `parseImportOptions`, so defaults and limits live here and nowhere else.
+ */
+
+const variableType = z.enum(['string', 'int', 'float', 'boolean']);
+export type VariableType = z.infer<typeof variableType>;
+
+/** `--map <file.json>`: the columns, when detection by header name is not enough. */
+export const mapFileSchema = z.strictObject({
+  phoneNumber: z.string().min(1).optional(),
+  externalId: z.string().min(1).optional(),
+  timeZoneId: z.string().min(1).optional(),
+  callData: z
+    .record(
+      z.string().min(1),
+      z.union([
+        z.string().min(1),
+        z.strictObject({ column: z.string().min(1), type: variableType.default('string') }),
+      ]),
+    )
+    .optional(),
+  defaultCountry: z.string().length(2).optional(),
+});
+export type MapFile = z.infer<typeof mapFileSchema>;
+
+const maxErrors = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?%?$/, 'expected a count such as 100 or a share such as 5%')
+    .transform((text) => text),
+]);
+
+export const importOptionsSchema = z.strictObject({
+  /** Path of the CSV to import, or '-' for standard input (then `inputStream` or process.stdin is read). */
+  input: z.string().min(1),
+  /** Where outcomes are written. Default: `<input without .csv>.results.csv` beside the input. */
+  results: z.string().min(1).optional(),
+  /** Replace an existing results file. */
+  overwrite: z.boolean().default(false),
+  /** Continue into an existing results file: rows already created or skipped are not sent again. */
+  resume: z.boolean().default(false),
+  /** Read, map and validate every row; send nothing. */
+  dryRun: z.boolean().default(false),
+
+  /** v1 outbound campaign id (not the Pearl id from the platform's URL). Required unless dryRun. */
+  outbound: z.string().trim().optional(),
+  /** `AccountId:SecretKey`. Required unless dryRun. */
+  token: z.string().optional(),
+  apiUrl: z.url().default('https://api.nlpearl.ai'),
+
+  /** Requests in flight at once. */
+  concurrency: z.number().int().min(1).max(256).default(8),
+  /** At most this many requests per second (retries included). Unset: found adaptively from 429s. */
+  rate: z.number().positive().max(10_000).optional(),
+  /** Per-attempt timeout in seconds. */
+  timeout: z.number().positive().max(600).default(30),
+  /** Retries per row after the first attempt, on 429, 5xx and network faults. */
+  retries: z.number().int().min(0).max(20).default(5),
+  /** Stop the run after this many rows failed against the API, or this share of rows sent (`5%`). */
+  maxErrors: maxErrors.optional(),
+  /** Check credentials and outbound with one cheap call before sending. */
+  preflight: z.boolean().default(true),
+
+  /** Column mapping overrides (header names as written). */
+  phone: z.string().min(1).optional(),
+  externalId: z.string().min(1).optional(),
+  timeZone: z.string().min(1).optional(),
+  /** Only these columns become callData; `false` sends no callData. Default: every unmapped column. */
+  callData: z.union([z.array(z.string().min(1)).min(1), z.literal(false)]).optional(),
+  map: mapFileSchema.optional(),
+  /** ISO 3166 country for national phone numbers, e.g. US. */
+  defaultCountry: z.string().length(2).toUpperCase().optional(),
+  /** Send the phone cell as written instead of normalising it to E.164. */
+  keepPhone: z.boolean().default(false),
+  /** Send rows whose phone or externalId repeats an earlier row's. */
+  allowDuplicates: z.boolean().default(false),
+
+  /** Input encoding (detected when unset): utf-8, utf-16le, windows-1252, … */
+  encoding: z.string().min(1).optional(),
+  /** Input delimiter (detected when unset). */
+  delimiter: z.string().min(1).max(3).optional(),
+});
+
+export type ImportOptionsInput = z.input<typeof importOptionsSchema>;
+export type ImportOptions = z.output<typeof importOptionsSchema>;
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: string[] };
+
+/** Validates options; issues read `dot.path: message`, so a user can find the key at fault. */
+export function parseImportOptions(input: unknown): ParseResult<ImportOptions> {
+  const parsed = importOptionsSchema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, issues: formatIssues(parsed.error.issues) };
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((key) => (path ? `${path}.${key}` : key));
+      return `${keys.join(', ')}: unknown option`;
+    }
+    return path ? `${path}: ${issue.message}` : issue.message;
+  });
+}

@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import { ApiRejectedError } from '../errors.js';
+import type { ApiAnswer } from '../upload/api-answer.js';
+import { DEFAULT_RETRY_POLICY, decideRetry } from '../upload/retry-policy.js';
+import type { LeadApi } from '../upload/send-lead.js';
+
+/** Everything a run asks of NLPearl. */
+export interface NlpearlApi extends LeadApi {
+  checkAccess(signal?: AbortSignal): Promise<ApiAnswer<true>>;
+  close(): void;
+}
+
+const PREFLIGHT_RETRIES = 3;
+
+/**
+ * One cheap documented call (Search Leads, limit 1) before the first row: it proves the token and the outbound
+ * id, so a typo fails in a second with nothing sent, instead of as a file full of failed rows.
+ */
+export async function checkAccess(api: NlpearlApi, outbound: string, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    const answer = await api.checkAccess();
+    if (answer.ok) {
+      logger.debug('pre-flight check passed');
+      return;
+    }
+    const { failure } = answer;
+    if (failure.kind === 'http' && (failure.status === 401 || failure.status === 403)) {
+      throw new ApiRejectedError(
+        `credentials rejected by NLPearl (HTTP ${failure.status}): the token must be "AccountId:SecretKey" from Settings → API, both parts current; nothing was sent`,
+        'CREDENTIALS_REJECTED',
+        { status: failure.status },
+      );
+    }
+    if (failure.kind === 'http' && failure.status === 404) {
+      throw new ApiRejectedError(
+        `outbound "${outbound}" not found (HTTP 404): v1 wants the outbound campaign's id, not the Pearl id in the platform's URL; nothing was sent`,
+        'OUTBOUND_NOT_FOUND',
+        { status: 404 },
+      );
+    }
+    const decision = decideRetry(
+      failure,
+      attempt,
+      { ...DEFAULT_RETRY_POLICY, retries: PREFLIGHT_RETRIES },
+      Math.random(),
+      Date.now(),
+    );
+    if (!decision.retry) {
+      throw new ApiRejectedError(
+        `the pre-flight check failed (${answer.message}); nothing was sent. --no-preflight skips the check`,
+        'PREFLIGHT_FAILED',
+      );
+    }
+    logger.warn({ attempt, error: answer.message }, 'pre-flight check failed; retrying');
+    await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+  }
+}
