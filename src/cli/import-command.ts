@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { importLeads, retryFailedRows } from '../pipeline/import-leads.js';
 import { formatSummary, type ImportSummary } from '../pipeline/summary.js';
 import type { CliIo } from './io.js';
+import { formatValidationReport } from './validation-report.js';
 import { handleStopSignals } from './signals.js';
 
 /** The flags of `import`, `validate` and `retry`, as yargs hands them over (camel-cased). */
@@ -88,7 +89,7 @@ export async function runImportCommand(
   const failed = summary.counts.failed + summary.counts.invalid + summary.counts.unknown;
   const retry =
     !summary.dryRun && failed > 0 ? retryCommand(summary.resultsPath, options.outbound) : undefined;
-  io.stdout.write(formatSummary(summary, retry));
+  io.stdout.write(summary.dryRun ? formatValidationReport(summary) : formatSummary(summary, retry));
   return summary.exitCode;
 }
 

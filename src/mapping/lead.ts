@@ -18,7 +18,9 @@ export interface LeadMappingOptions {
   readonly keepPhone?: boolean | undefined;
 }
 
-export type MapResult = { ok: true; body: LeadBody } | { ok: false; reason: string };
+/** A failure names the input column at fault when there is one, for the validation report. */
+export type MapResult =
+  { ok: true; body: LeadBody } | { ok: false; reason: string; column?: number | undefined };
 
 /**
  * Turns one record's cells into an Add Lead body, or says why the row cannot be sent. Empty cells are left
@@ -32,12 +34,12 @@ export function mapRecord(
   const cell = (index: number | undefined) => (index === undefined ? '' : (cells[index] ?? '').trim());
 
   const rawPhone = cell(mapping.phone);
-  if (rawPhone === '') return { ok: false, reason: 'no phone number' };
+  if (rawPhone === '') return { ok: false, reason: 'no phone number', column: mapping.phone };
   const phone = normalizePhone(rawPhone, {
     defaultCountry: options.defaultCountry,
     keepAsWritten: options.keepPhone,
   });
-  if (!phone.ok) return { ok: false, reason: phone.reason };
+  if (!phone.ok) return { ok: false, reason: phone.reason, column: mapping.phone };
   const body: LeadBody = { phoneNumber: phone.value };
 
   const externalId = cell(mapping.externalId);
@@ -46,7 +48,7 @@ export function mapRecord(
   const rawTimeZone = cell(mapping.timeZone);
   if (rawTimeZone !== '') {
     const timeZone = normalizeTimeZone(rawTimeZone);
-    if (!timeZone.ok) return { ok: false, reason: timeZone.reason };
+    if (!timeZone.ok) return { ok: false, reason: timeZone.reason, column: mapping.timeZone };
     body.timeZoneId = timeZone.value;
   }
 
@@ -55,7 +57,9 @@ export function mapRecord(
     const value = cell(column.index);
     if (value === '') continue;
     const converted = convertValue(value, column.type);
-    if (!converted.ok) return { ok: false, reason: `column "${column.key}": ${converted.reason}` };
+    if (!converted.ok) {
+      return { ok: false, reason: `column "${column.key}": ${converted.reason}`, column: column.index };
+    }
     callData ??= {};
     callData[column.key] = converted.value;
   }

@@ -1,28 +1,25 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
-import { formatIssues, importOptionsSchema, type ImportOptions, type ImportOptionsInput } from '../config.js';
-import { openCsv, type CsvSource } from '../csv/open-csv.js';
-import { UsageError } from '../errors.js';
-import { describeMapping, resolveMapping } from '../mapping/columns.js';
+import type { ImportOptionsInput } from '../config.js';
 import { DuplicateFinder } from '../mapping/duplicates.js';
 import { mapRecord } from '../mapping/lead.js';
-import { RESULT_COLUMNS, isResultsHeader } from '../results/columns.js';
 import { compactResultsFile } from '../results/compact-results.js';
 import { ResultsWriter } from '../results/results-writer.js';
 import type { RowStatus } from '../types.js';
+import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER } from '../upload/circuit-breaker.js';
 import { NlpearlClient } from '../upload/nlpearl-client.js';
 import { RateLimiter } from '../upload/rate-limiter.js';
 import { DEFAULT_RETRY_POLICY } from '../upload/retry-policy.js';
 import { sendLead, type Pacer, type SendContext } from '../upload/send-lead.js';
 import { budgetSpent, parseErrorBudget } from './error-budget.js';
 import { checkAccess, type NlpearlApi } from './preflight.js';
-import { checkApiUrl, checkToken, defaultResultsPath, resultsMode } from './preflight-checks.js';
-import { loadPriorStates } from './prior-states.js';
-import { emptyCounts, exitCodeOf, type ImportSummary, type StopCode } from './summary.js';
+import { prepareRun } from './prepare-run.js';
+import { RunTally, type RunProgress } from './run-tally.js';
+import { exitCodeOf, type ImportSummary, type StopCode } from './summary.js';
 
 export interface ImportDependencies {
-  /** Where the run logs (pino). Default: JSON on stderr at options.logLevel 'info'. */
+  /** Where the run logs (pino). Default: JSON on stderr at level 'info'. */
   readonly logger?: Logger;
   /** Aborting it stops the run gracefully: no new request, those in flight finish, outcomes are written. */
   readonly signal?: AbortSignal;
@@ -32,13 +29,10 @@ export interface ImportDependencies {
   readonly api?: NlpearlApi;
   /** Paces requests; default: a RateLimiter honouring `rate` and adapting to 429s. */
   readonly pacer?: Pacer;
+  /** Called once the first row is about to be read, with a way to read the run's progress at any time. */
+  readonly onStart?: (run: { progress(): RunProgress }) => void;
   /** Receives a function that writes pending result lines now (for a CLI that must quit at once). */
   readonly onWriter?: (flush: () => void) => void;
-}
-
-interface RunMode {
-  /** The input is a results file that is also the output: rows whose status is failed/invalid are redone. */
-  readonly retry: boolean;
 }
 
 /** Imports a CSV of leads into an NLPearl outbound campaign; see the README for every option. */
@@ -46,7 +40,7 @@ export function importLeads(
   options: ImportOptionsInput,
   dependencies: ImportDependencies = {},
 ): Promise<ImportSummary> {
-  return runImport(options, dependencies, { retry: false });
+  return runImport(options, dependencies, false);
 }
 
 /** Sends again the rows of a results file whose latest status is failed or invalid, updating that file. */
@@ -54,104 +48,67 @@ export function retryFailedRows(
   options: Omit<ImportOptionsInput, 'input' | 'results' | 'resume' | 'overwrite'> & { results: string },
   dependencies: ImportDependencies = {},
 ): Promise<ImportSummary> {
-  return runImport({ ...options, input: options.results, resume: true }, dependencies, { retry: true });
+  return runImport({ ...options, input: options.results, resume: true }, dependencies, true);
 }
 
 async function runImport(
   input: ImportOptionsInput,
   deps: ImportDependencies,
-  mode: RunMode,
+  retry: boolean,
 ): Promise<ImportSummary> {
-  const started = performance.now();
-  const parsed = importOptionsSchema.safeParse(input);
-  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues).join('; '), 'CONFIG');
-  const options: ImportOptions = parsed.data;
   const logger = deps.logger ?? pino({ level: 'info' }, pino.destination(2));
-
-  const apiUrl = checkApiUrl(options.apiUrl);
-  const token = options.dryRun ? '' : checkToken(options.token);
-  const outbound = options.outbound ?? '';
-  if (!options.dryRun && outbound === '') {
-    throw new UsageError('no outbound id: pass --outbound <id> or set NLPEARL_OUTBOUND_ID', 'USAGE');
-  }
-  if (options.input === '-' && options.results === undefined) {
-    throw new UsageError('--results <file> is required when the leads come from standard input', 'USAGE');
-  }
-  const resultsPath = options.results ?? defaultResultsPath(options.input);
-  const writeMode = mode.retry
-    ? 'append'
-    : resultsMode(resultsPath, {
-        resume: options.resume,
-        overwrite: options.overwrite,
-        input: options.input,
-      });
-  const warn = (message: string) => logger.warn(message);
-  const prior = writeMode === 'append' ? await loadPriorStates(resultsPath, warn) : undefined;
-
-  const source: CsvSource =
-    options.input === '-'
-      ? { stream: deps.stdin ?? process.stdin, name: '<stdin>' }
-      : { path: options.input };
-  const csv = await openCsv(source, {
-    encoding: options.encoding,
-    delimiter: options.delimiter,
-    endByte: mode.retry ? prior?.usableBytes : undefined,
-  });
+  const run = await prepareRun(input, retry, logger, deps.stdin);
+  const { options, csv, mapping, outbound, prior, firstUserColumn } = run;
+  const fromResults = firstUserColumn > 0;
+  const tally = new RunTally();
+  const stop = new AbortController();
+  let stopped: { code: StopCode; message: string } | undefined;
   const ownApi = deps.api === undefined;
   const api: NlpearlApi =
     deps.api ??
     new NlpearlClient({
-      apiUrl,
-      token,
+      apiUrl: run.apiUrl,
+      token: run.token,
       outboundId: outbound,
       timeoutMs: options.timeout * 1000,
       concurrency: options.concurrency,
     });
+  const limiter = new RateLimiter({ maxPerSecond: options.rate });
   let writer: ResultsWriter | undefined;
-  const counts = emptyCounts();
-  let rows = 0;
-  let alreadyDone = 0;
-  let stopped: { code: StopCode; message: string } | undefined;
+  const stopRun = (code: StopCode, message: string) => {
+    if (stopped !== undefined) return;
+    stopped = { code, message };
+    logger.warn({ code }, message);
+    stop.abort();
+  };
+  const onSignal = () =>
+    stopRun('INTERRUPTED', 'interrupted; the outcomes reached so far are in the results file');
 
   try {
-    const header = csv.header;
-    const fromResults = isResultsHeader(header);
-    // A results file read as input: its own columns are ours, never the lead's.
-    const firstUserColumn = fromResults ? RESULT_COLUMNS.length : 0;
-    const outputHeader = header.slice(firstUserColumn);
-    if (prior !== undefined && prior.header.join('\u0000') !== outputHeader.join('\u0000')) {
-      throw new UsageError(
-        `${resultsPath} was written for a file with other columns; pass --overwrite to start again, or --results <file>`,
-        'RESULTS_EXISTS',
-      );
-    }
-    const mapping = resolveMapping(header, options);
-    logger.info(
-      { mapping: describeMapping(mapping, header), encoding: csv.encoding, delimiter: csv.delimiter },
-      'mapping',
-    );
-
     if (!options.dryRun && options.preflight) await checkAccess(api, outbound, logger);
-    writer = ResultsWriter.open(resultsPath, outputHeader, writeMode);
-    const out = writer;
+    const out = (writer = ResultsWriter.open(run.resultsPath, run.outputHeader, run.writeMode));
     deps.onWriter?.(() => out.flush());
-
-    const stop = new AbortController();
-    const stopRun = (code: StopCode, message: string) => {
-      if (stopped !== undefined) return;
-      stopped = { code, message };
-      logger.warn({ code }, message);
-      stop.abort();
-      wakeReader();
-    };
-    const onSignal = () =>
-      stopRun('INTERRUPTED', 'interrupted by a signal; outcomes so far are in the results file');
     if (deps.signal?.aborted) onSignal();
     deps.signal?.addEventListener('abort', onSignal, { once: true });
 
+    const pacer =
+      deps.pacer ??
+      new CircuitBreaker(limiter, DEFAULT_CIRCUIT_BREAKER, {
+        probe: async () => (await api.checkAccess()).ok,
+        onOpen: (failures) =>
+          logger.warn({ failures }, 'the API looks down: sending paused; probing it before going on'),
+        onClose: (downMs) => logger.info({ downMs }, 'the API answers again: sending resumed'),
+        onGiveUp: (downMs) =>
+          stopRun(
+            'API_DOWN',
+            `the API did not answer for ${Math.round(downMs / 1000)} s; run again with --resume`,
+          ),
+        sleep: (ms, signal) => delay(ms, undefined, { signal }),
+        now: Date.now,
+      });
     const context: SendContext = {
       api,
-      pacer: deps.pacer ?? new RateLimiter({ maxPerSecond: options.rate }),
+      pacer,
       policy: { ...DEFAULT_RETRY_POLICY, retries: options.retries },
       stop: stop.signal,
       sleep: (ms, signal) => delay(ms, undefined, { signal }),
@@ -161,123 +118,143 @@ async function runImport(
     const budget = parseErrorBudget(options.maxErrors);
     const duplicates = options.allowDuplicates ? undefined : new DuplicateFinder();
     const limit = pLimit(options.concurrency);
+    const leadOptions = { defaultCountry: run.defaultCountry, keepPhone: options.keepPhone };
     let wake: (() => void) | undefined;
     const wakeReader = () => {
       wake?.();
       wake = undefined;
     };
-    const hasRoom = () => limit.activeCount + limit.pendingCount < options.concurrency;
-    let sent = 0;
+    stop.signal.addEventListener('abort', wakeReader);
     const tasks = new Set<Promise<void>>();
+    deps.onStart?.({
+      progress: () =>
+        tally.progress({
+          bytesRead: csv.bytesRead(),
+          totalBytes: csv.totalBytes,
+          allowedRate: limiter.currentRate,
+        }),
+    });
 
-    const record = (
-      row: number,
-      status: Exclude<RowStatus, 'sending'>,
-      cells: readonly string[],
-      extra = {},
-    ) => {
-      counts[status] += 1;
-      out.write({ row, status, attempts: 0, ...extra }, cells);
-    };
-
-    for await (const csvRecord of csv.records) {
+    for await (const record of csv.records) {
       if (stop.signal.aborted) break;
-      const row = fromResults ? Number(csvRecord.cells[0]) : csvRecord.row;
-      const cells = firstUserColumn === 0 ? csvRecord.cells : csvRecord.cells.slice(firstUserColumn);
-      const previous: string | undefined =
-        fromResults && mode.retry ? csvRecord.cells[1] : prior?.states.get(row);
-      const done = mode.retry
+      const row = fromResults ? Number(record.cells[0]) : record.row;
+      const cells = fromResults ? record.cells.slice(firstUserColumn) : record.cells;
+      const previous: string | undefined = retry ? record.cells[1] : prior?.states.get(row);
+      const done = retry
         ? previous !== 'failed' && previous !== 'invalid' && previous !== 'sending'
         : previous === 'created' || previous === 'skipped';
-      rows += 1;
+      const mapped = record.error === undefined ? mapRecord(record.cells, mapping, leadOptions) : undefined;
+      const write = (
+        status: Exclude<RowStatus, 'sending'>,
+        extra: { error?: string; leadId?: string; attempts?: number },
+      ) => {
+        out.write({ row, status, attempts: extra.attempts ?? 0, ...extra }, cells);
+      };
 
-      const mapped = csvRecord.error === undefined ? mapRecord(csvRecord.cells, mapping, options) : undefined;
       if (done) {
-        alreadyDone += 1;
+        tally.alreadyDone += 1;
         if (mapped?.ok) duplicates?.check(mapped.body, row);
         continue;
       }
+      tally.rows += 1;
       if (mapped === undefined || !mapped.ok) {
-        record(row, 'invalid', cells, {
-          error: csvRecord.error ?? (mapped?.ok === false ? mapped.reason : ''),
-        });
+        const reason = record.error ?? (mapped?.ok === false ? mapped.reason : 'unreadable record');
+        const column =
+          mapped?.ok === false && mapped.column !== undefined ? run.csv.header[mapped.column] : undefined;
+        tally.add('invalid', { row, line: record.line, column, reason });
+        write('invalid', { error: reason });
         continue;
       }
       const duplicate = duplicates?.check(mapped.body, row);
       if (duplicate !== undefined) {
-        record(row, 'skipped', cells, { error: duplicate });
+        tally.add('skipped');
+        write('skipped', { error: duplicate });
         continue;
       }
       if (options.dryRun) {
-        record(row, 'valid', cells);
+        tally.add('valid');
+        write('valid', {});
         continue;
       }
 
-      while (!hasRoom() && !stop.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
+      // Backpressure: the next record is read only when a request slot is free.
+      while (limit.activeCount + limit.pendingCount >= options.concurrency && !stop.signal.aborted) {
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
       if (stop.signal.aborted) {
-        rows -= 1;
+        tally.rows -= 1;
         break;
       }
       const body = mapped.body;
       const mayExist = (previous === 'sending' || previous === 'failed') && body.externalId !== undefined;
+      const line = record.line;
+      tally.inFlight += 1;
       const task = limit(async () => {
         const outcome = await sendLead(body, context, {
           mayExist,
           beforeFirstRequest: () => out.write({ row, status: 'sending', attempts: 0 }, cells),
         });
-        if (outcome.status === 'created') {
-          sent += 1;
-          record(row, 'created', cells, { leadId: outcome.leadId, attempts: outcome.attempts });
-        } else if (outcome.status === 'failed') {
-          sent += 1;
-          record(row, 'failed', cells, { error: outcome.error, attempts: outcome.attempts });
-          if (outcome.fatal === 'credentials') {
-            stopRun(
-              'CREDENTIALS_REJECTED',
-              `NLPearl rejected the credentials mid-run (${outcome.error}); fix the token and run again with --resume`,
-            );
-          } else if (outcome.fatal === 'outbound') {
-            stopRun(
-              'OUTBOUND_NOT_FOUND',
-              `NLPearl answered that outbound "${outbound}" does not exist mid-run (${outcome.error})`,
-            );
-          } else {
-            const spent = budgetSpent(budget, counts.failed, sent);
-            if (spent !== undefined) stopRun('ERROR_BUDGET', `error budget spent: ${spent}`);
+        switch (outcome.status) {
+          case 'created':
+            tally.add('created');
+            write('created', { leadId: outcome.leadId, attempts: outcome.attempts });
+            break;
+          case 'failed': {
+            tally.add('failed', { row, line, reason: outcome.error });
+            write('failed', { error: outcome.error, attempts: outcome.attempts });
+            if (outcome.fatal === 'credentials') {
+              stopRun(
+                'CREDENTIALS_REJECTED',
+                `NLPearl rejected the credentials mid-run (${outcome.error}); fix the token and run again with --resume`,
+              );
+            } else if (outcome.fatal === 'outbound') {
+              stopRun(
+                'OUTBOUND_NOT_FOUND',
+                `NLPearl answered that outbound "${outbound}" does not exist (${outcome.error}); check --outbound, then run again with --resume`,
+              );
+            } else {
+              const spent = budgetSpent(budget, tally.counts.failed, tally.sent);
+              if (spent !== undefined)
+                stopRun('ERROR_BUDGET', `error budget spent: ${spent}; run again with --resume`);
+            }
+            break;
           }
-        } else if (outcome.status === 'unknown') {
-          counts.unknown += 1;
-        } else {
-          rows -= 1;
+          case 'unknown':
+            // The row's "sending" line stays its latest: --resume looks it up before sending it again.
+            tally.counts.unknown += 1;
+            break;
+          case 'not-sent':
+            tally.rows -= 1;
+            break;
         }
       }).finally(() => {
+        tally.inFlight -= 1;
         tasks.delete(task);
         wakeReader();
       });
       tasks.add(task);
     }
     await Promise.all(tasks);
-    deps.signal?.removeEventListener('abort', onSignal);
   } finally {
+    deps.signal?.removeEventListener('abort', onSignal);
     writer?.close();
     await csv.close();
     if (ownApi) api.close();
   }
-  if (writer !== undefined) {
-    const compaction = await compactResultsFile(resultsPath, warn);
-    logger.debug(compaction, 'results compacted');
-  }
-  const durationMs = performance.now() - started;
-  const processed = rows - alreadyDone;
+  const compaction = await compactResultsFile(run.resultsPath, (message) => logger.warn(message));
+  logger.debug(compaction, 'results compacted');
+  const durationMs = tally.elapsedMs();
   return {
-    resultsPath,
+    resultsPath: run.resultsPath,
     dryRun: options.dryRun,
-    rows,
-    counts,
-    alreadyDone,
+    rows: tally.rows + tally.alreadyDone,
+    counts: tally.counts,
+    alreadyDone: tally.alreadyDone,
     durationMs,
-    rowsPerSecond: durationMs > 0 ? (processed * 1000) / durationMs : 0,
+    rowsPerSecond: durationMs > 0 ? (tally.done * 1000) / durationMs : 0,
+    mapping: run.mappingLines,
+    problems: tally.problems,
     ...(stopped === undefined ? {} : { stopped }),
-    exitCode: exitCodeOf(counts, stopped !== undefined),
+    exitCode: exitCodeOf(tally.counts, stopped !== undefined),
   };
 }

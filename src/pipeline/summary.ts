@@ -1,4 +1,5 @@
 import type { RowStatus } from '../types.js';
+import type { RowProblem } from './run-tally.js';
 
 export type StopCode =
   'INTERRUPTED' | 'CREDENTIALS_REJECTED' | 'OUTBOUND_NOT_FOUND' | 'ERROR_BUDGET' | 'API_DOWN';
@@ -15,6 +16,10 @@ export interface ImportSummary {
   readonly alreadyDone: number;
   readonly durationMs: number;
   readonly rowsPerSecond: number;
+  /** Which column went where ("phoneNumber ← \"Phone\"", …). */
+  readonly mapping: readonly string[];
+  /** The first rows that are invalid or failed, with row, line, column and reason. */
+  readonly problems: readonly RowProblem[];
   /** Why the run stopped part-way, when it did. */
   readonly stopped?: { readonly code: StopCode; readonly message: string };
   /** 0 all created (dry run: all valid); 1 some rows invalid or failed; 3 stopped part-way. */

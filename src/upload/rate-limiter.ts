@@ -46,6 +46,8 @@ const MAX_PAUSE_MS = 60_000;
 const DECREASE = 0.9;
 /** A burst of 429s answers requests sent before we slowed down: react to it once, not once per answer. */
 const DECREASE_EVERY_MS = 500;
+/** Time after a decrease before a 429 tells us something new about the limit: one window and a round trip. */
+const SETTLE_MS = 2000;
 /** Recover at +3% of the last limit per second, up to 97% of it. */
 const RECOVER_STEP = 0.03;
 const PLATEAU = 0.97;
@@ -181,15 +183,19 @@ export class RateLimiter {
     // No step up in a second that saw a 429.
     this.#lastStepAt = now;
     if (this.#adaptive && now - this.#lastDecreaseAt >= DECREASE_EVERY_MS) {
-      // The limit is at most what we were sending (a 429 below the old ceiling means the plateau was too
-      // high) and at most what got through. But one decrease may lower it by one step only: right after a
-      // burst, the server's window is still full of it and refuses everything for a moment.
-      this.#rateAtThrottle = this.#allowed ?? Infinity;
-      const measured = Math.min(this.#rateAtThrottle, this.#acceptedLastSecond(now));
-      this.#ceiling = Math.max(1, measured, this.#ceiling * DECREASE);
+      // Re-measure the limit only once we have sent at the current rate for a while: right after a decrease
+      // (or the first burst), the server's window is still full of the earlier traffic and refuses nearly
+      // everything, which says nothing about the new rate. The limit is at most what we were sending (a 429
+      // on the plateau means the plateau was too high) and what got through, and one 429 may lower it by
+      // one step only (what got through is near zero after a long Retry-After pause).
+      if (now - this.#lastDecreaseAt >= SETTLE_MS) {
+        this.#rateAtThrottle = this.#allowed ?? Infinity;
+        const measured = Math.min(this.#rateAtThrottle, this.#acceptedLastSecond(now));
+        this.#ceiling = Math.max(1, measured, this.#ceiling * DECREASE);
+      }
+      this.#setAllowed(Math.max(1, Math.min(this.#allowed ?? Infinity, this.#ceiling) * DECREASE));
       this.#pastCeiling = 0;
       this.#lastDecreaseAt = now;
-      this.#setAllowed(Math.max(1, this.#ceiling * DECREASE));
     }
     this.#wake?.abort();
   }

@@ -19,6 +19,8 @@ export interface Pacer {
   acquire(signal?: AbortSignal): Promise<void>;
   onThrottled(retryAfterMs?: number): void;
   onSuccess(): void;
+  /** A 5xx or network fault: the circuit breaker counts these. */
+  onTransientFailure?(stop: AbortSignal): void;
 }
 
 export interface SendContext {
@@ -88,7 +90,9 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
       const wait =
         failure.retryAfter === undefined ? undefined : parseRetryAfter(failure.retryAfter, context.now());
       pacer.onThrottled(wait);
-    } else if (failure.kind === 'http') {
+    } else if (failure.kind === 'network' || failure.status >= 500) {
+      pacer.onTransientFailure?.(stop);
+    } else {
       pacer.onSuccess();
     }
     const decision = decideRetry(failure, count, policy, context.random(), context.now());

@@ -1,0 +1,119 @@
+import type { Logger } from 'pino';
+import { formatIssues, importOptionsSchema, type ImportOptions, type ImportOptionsInput } from '../config.js';
+import { openCsv, type OpenedCsv } from '../csv/open-csv.js';
+import { UsageError } from '../errors.js';
+import { isCountryCode } from '../mapping/phone.js';
+import { describeMapping, resolveMapping, type ColumnMapping } from '../mapping/columns.js';
+import { RESULT_COLUMNS, isResultsHeader } from '../results/columns.js';
+import {
+  checkApiUrl,
+  checkToken,
+  defaultResultsPath,
+  resultsMode,
+  type ResultsMode,
+} from './preflight-checks.js';
+import { loadPriorStates, type PriorStates } from './prior-states.js';
+
+/** Everything a run needs before its first row: checked options, the open input, the mapping, prior state. */
+export interface PreparedRun {
+  readonly options: ImportOptions;
+  readonly apiUrl: string;
+  readonly token: string;
+  readonly outbound: string;
+  readonly resultsPath: string;
+  readonly writeMode: ResultsMode;
+  readonly prior: PriorStates | undefined;
+  readonly csv: OpenedCsv;
+  readonly mapping: ColumnMapping;
+  /** The mapping as "field ← column" lines, for the log and the validation report. */
+  readonly mappingLines: string[];
+  /** 0, or the number of result columns leading the input when the input is itself a results file. */
+  readonly firstUserColumn: number;
+  readonly outputHeader: string[];
+  /** From --default-country, else the mapping file's. */
+  readonly defaultCountry: string | undefined;
+}
+
+/**
+ * Checks every option and opens the input. Every problem found here is a UsageError or InputError (exit 2),
+ * thrown before anything is sent or written.
+ */
+export async function prepareRun(
+  input: ImportOptionsInput,
+  retry: boolean,
+  logger: Logger,
+  stdin: NodeJS.ReadableStream | undefined,
+): Promise<PreparedRun> {
+  const parsed = importOptionsSchema.safeParse(input);
+  if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues).join('; '), 'CONFIG');
+  const options = parsed.data;
+
+  const apiUrl = checkApiUrl(options.apiUrl);
+  const token = options.dryRun ? '' : checkToken(options.token);
+  const outbound = options.outbound ?? '';
+  if (!options.dryRun && outbound === '') {
+    throw new UsageError('no outbound id: pass --outbound <id> or set NLPEARL_OUTBOUND_ID', 'USAGE');
+  }
+  if (options.input === '-' && options.results === undefined) {
+    throw new UsageError('--results <file> is required when the leads come from standard input', 'USAGE');
+  }
+  const defaultCountry = options.defaultCountry ?? options.map?.defaultCountry?.toUpperCase();
+  if (defaultCountry !== undefined && !isCountryCode(defaultCountry)) {
+    throw new UsageError(
+      `--default-country "${defaultCountry}" is not an ISO 3166 country code such as US, GB, FR, DE or IL`,
+      'CONFIG',
+    );
+  }
+  const resultsPath = options.results ?? defaultResultsPath(options.input);
+  const writeMode: ResultsMode = retry
+    ? 'append'
+    : resultsMode(resultsPath, {
+        resume: options.resume,
+        overwrite: options.overwrite,
+        input: options.input,
+      });
+  const prior =
+    writeMode === 'append' ? await loadPriorStates(resultsPath, (m) => logger.warn(m)) : undefined;
+
+  const csv = await openCsv(
+    options.input === '-' ? { stream: stdin ?? process.stdin, name: '<stdin>' } : { path: options.input },
+    {
+      encoding: options.encoding,
+      delimiter: options.delimiter,
+      endByte: retry ? prior?.usableBytes : undefined,
+    },
+  );
+  try {
+    const header = csv.header;
+    // A results file read as input: its leading columns are ours, never the lead's.
+    const firstUserColumn = isResultsHeader(header) ? RESULT_COLUMNS.length : 0;
+    const outputHeader = header.slice(firstUserColumn);
+    if (prior !== undefined && prior.header.join('\u0000') !== outputHeader.join('\u0000')) {
+      throw new UsageError(
+        `${resultsPath} was written for a file with other columns; pass --overwrite to start again, or --results <file>`,
+        'RESULTS_EXISTS',
+      );
+    }
+    const mapping = resolveMapping(header, options);
+    const mappingLines = describeMapping(mapping, header);
+    logger.info({ mapping: mappingLines, encoding: csv.encoding, delimiter: csv.delimiter }, 'mapping');
+    return {
+      options,
+      apiUrl,
+      token,
+      outbound,
+      resultsPath,
+      writeMode,
+      prior,
+      csv,
+      mapping,
+      mappingLines,
+      firstUserColumn,
+      outputHeader,
+      defaultCountry,
+    };
+  } catch (error) {
+    await csv.close();
+    throw error;
+  }
+}
