@@ -229,7 +229,8 @@ describe('import against the sandbox', () => {
     fs.writeFileSync(input, 'phone,name\n+12125550100,Ada\n,Nobody\n');
     const run = await runCli(['import', input, '--dry-run']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('Validated 2 rows');
+    expect(run.stdout).toContain('2 rows: 1 valid, 1 invalid, 0 skipped');
+    expect(run.stdout).toContain('row 2 (line 3): column "phone": no phone number');
     expect(readResults(path.join(path.dirname(input), 'leads.results.csv')).map((r) => r._status)).toEqual([
       'valid',
       'invalid',

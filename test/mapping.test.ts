@@ -109,6 +109,7 @@ describe('mapRecord', () => {
     });
     expect(mapRecord(['+12125550100', '', 'Mars/Olympus', '', ''], mapping)).toMatchObject({
       ok: false,
+      column: 2,
       reason: expect.stringContaining('unknown time zone "Mars/Olympus"') as string,
     });
   });
@@ -124,6 +125,7 @@ describe('mapRecord', () => {
     expect(mapRecord(['+12125550100', 'forty', 'no'], typed)).toEqual({
       ok: false,
       reason: 'column "age": "forty" is not a whole number',
+      column: 1,
     });
   });
 });
