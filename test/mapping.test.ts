@@ -106,6 +106,7 @@ describe('mapRecord', () => {
     expect(mapRecord(['', 'crm-1', '', 'Ada', ''], mapping)).toEqual({
       ok: false,
       reason: 'no phone number',
+      column: 0,
     });
     expect(mapRecord(['+12125550100', '', 'Mars/Olympus', '', ''], mapping)).toMatchObject({
       ok: false,
