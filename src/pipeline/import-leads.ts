@@ -192,7 +192,7 @@ async function runImport(
       const task = limit(async () => {
         const outcome = await sendLead(body, context, {
           mayExist,
-          beforeFirstRequest: () => out.write({ row, status: 'sending', attempts: 0 }, cells),
+          beforeFirstRequest: () => out.writeNow({ row, status: 'sending', attempts: 0 }, cells),
         });
         switch (outcome.status) {
           case 'created':

@@ -59,6 +59,15 @@ export class ResultsWriter {
     }
   }
 
+  /**
+   * Writes the line and everything pending before returning: the crash journal's "sending" line must be on
+   * disk (in the OS's hands) before its request leaves, or a `kill -9` could hide a lead the server created.
+   */
+  writeNow(outcome: RowOutcome, cells: readonly string[]): void {
+    this.write(outcome, cells);
+    this.flush();
+  }
+
   flush(): void {
     this.#scheduled = false;
     if (this.#fd === undefined || this.#pending.length === 0) return;

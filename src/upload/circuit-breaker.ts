@@ -12,7 +12,7 @@ export interface CircuitBreakerOptions {
 
 export const DEFAULT_CIRCUIT_BREAKER: CircuitBreakerOptions = {
   threshold: 25,
-  probeIntervalMs: 5_000,
+  probeIntervalMs: 1_000,
   maxProbeIntervalMs: 60_000,
   maxOpenMs: 10 * 60_000,
 };
