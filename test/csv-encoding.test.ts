@@ -50,14 +50,14 @@ describe('openCsv: encodings', () => {
     expect(csv).toMatchObject({ encoding: 'utf-16le', delimiter: ';', header: ['name', 'phone', 'city'] });
     expect(records).toEqual([
       { row: 1, line: 2, cells: ['Zoë Müller', '+33612345678', 'Besançon'] },
-      { row: 2, line: 3, cells: ['Ærø Ltd', '+4512345678', 'Ærøskøbing'] },
+      { row: 2, line: 3, cells: ['Ærø Ltd', '+4532123456', 'Ærøskøbing'] },
       { row: 3, line: 4, cells: ['李雷', '+8613800138000', '北京'] },
     ]);
   });
 
   it('utf16be.csv and utf16le-no-bom.csv', async () => {
     const expected = [
-      ['Ann', '+15551230001'],
+      ['Ann', '+12125550101'],
       ['Zoë', '+33612345678'],
     ];
     const be = await read({ path: fixture('utf16be.csv') });

@@ -7,6 +7,9 @@ import { openCsv } from '../src/csv/open-csv.js';
 import type { CsvRecord, OpenCsvOptions, OpenedCsv } from '../src/csv/open-csv.js';
 import { InputError } from '../src/errors.js';
 
+const TOO_FEW = (start: string) =>
+  `${start}, expected 3 (header); check for a missing ",", or a line break inside a cell that is not quoted`;
+
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
 
 async function readAll(csv: OpenedCsv): Promise<CsvRecord[]> {
@@ -53,34 +56,34 @@ describe('openCsv: fixtures', () => {
     const tabs = await open('tabs.tsv');
     expect(tabs.csv).toMatchObject({ header: ['name', 'phone', 'company'], delimiter: '\t' });
     expect(tabs.rows).toEqual([
-      [1, 2, 'Ann', '+15551234567', 'Acme, Inc'],
-      [2, 3, 'Bob', '+15551234568', 'Smith; Sons'],
+      [1, 2, 'Ann', '+12125550167', 'Acme, Inc'],
+      [2, 3, 'Bob', '+12125550168', 'Smith; Sons'],
     ]);
     const pipes = await open('pipes.csv');
     expect(pipes.csv.delimiter).toBe('|');
     expect(pipes.rows).toEqual([
-      [1, 2, 'Ann', '+15551234567', 'a, b; c'],
-      [2, 3, 'Bob', '+15551234568', ''],
+      [1, 2, 'Ann', '+12125550167', 'a, b; c'],
+      [2, 3, 'Bob', '+12125550168', ''],
     ]);
   });
 
   it('too-many-fields.csv and too-few-fields.csv: broken records carry a reason and reading goes on', async () => {
     const many = await open('too-many-fields.csv');
     expect(many.records).toEqual([
-      { row: 1, line: 2, cells: ['Ann', '+15551230001', 'Boston'] },
+      { row: 1, line: 2, cells: ['Ann', '+12125550101', 'Boston'] },
       {
         row: 2,
         line: 3,
-        cells: ['Bob', '+15551230002', 'New York', ' NY'],
-        error: 'line 3: 4 fields, expected 3 (header)',
+        cells: ['Bob', '+12125550102', 'New York', ' NY'],
+        error: 'line 3: 4 fields, expected 3 (header); check for a "," inside a cell that is not quoted',
       },
-      { row: 3, line: 4, cells: ['Cy', '+15551230003', 'Austin'] },
+      { row: 3, line: 4, cells: ['Cy', '+12125550103', 'Austin'] },
     ]);
     const few = await open('too-few-fields.csv');
     expect(few.records.map((r) => [r.row, r.line, r.error])).toEqual([
       [1, 2, undefined],
-      [2, 3, 'line 3: 2 fields, expected 3 (header)'],
-      [3, 4, 'line 4: 1 field, expected 3 (header)'],
+      [2, 3, TOO_FEW('line 3: 2 fields')],
+      [3, 4, TOO_FEW('line 4: 1 field')],
       [4, 5, undefined],
     ]);
     expect(few.records[2]!.cells).toEqual(['Cy']);
@@ -89,8 +92,8 @@ describe('openCsv: fixtures', () => {
   it('trailing-delimiters.csv: empty cells past the header are dropped, not an error', async () => {
     const { records } = await open('trailing-delimiters.csv');
     expect(records).toEqual([
-      { row: 1, line: 2, cells: ['Ann', '+15551230001'] },
-      { row: 2, line: 3, cells: ['Bob', '+15551230002'] },
+      { row: 1, line: 2, cells: ['Ann', '+12125550101'] },
+      { row: 2, line: 3, cells: ['Bob', '+12125550102'] },
     ]);
   });
 
@@ -103,8 +106,8 @@ describe('openCsv: fixtures', () => {
       })(),
     );
     expect(seen).toEqual([
-      { row: 1, line: 2, cells: ['Ann', '+15551230001', 'ok'] },
-      { row: 2, line: 3, cells: ['Bob', '+15551230002', 'fine, really'] },
+      { row: 1, line: 2, cells: ['Ann', '+12125550101', 'ok'] },
+      { row: 2, line: 3, cells: ['Bob', '+12125550102', 'fine, really'] },
     ]);
     expect(error.message).toBe(
       'unclosed-quote-at-end.csv: line 4: a quoted cell opened here is never closed; check for a stray " in this row',
@@ -116,30 +119,30 @@ describe('openCsv: fixtures', () => {
   it('stray-quote.csv: a quote inside an unquoted cell is text', async () => {
     const { rows } = await open('stray-quote.csv');
     expect(rows).toEqual([
-      [1, 2, 'TV', '+15551230001', '5" screen'],
-      [2, 3, 'Radio', '+15551230002', 'small'],
+      [1, 2, 'TV', '+12125550101', '5" screen'],
+      [2, 3, 'Radio', '+12125550102', 'small'],
     ]);
   });
 
   it('quoted-newlines.csv: cells keep their line breaks and lines count them', async () => {
     const { rows } = await open('quoted-newlines.csv');
     expect(rows).toEqual([
-      [1, 2, 'Ann', '+15551230001', '12 Main St\nApt 4\nSpringfield'],
-      [2, 5, 'Bob', '+15551230002', '1 "Quoted" Rd'],
-      [3, 6, 'Cy, Jr.', '+15551230003', 'Line1\r\nLine2'],
-      [4, 8, 'Dee', '+15551230004', 'Plain'],
+      [1, 2, 'Ann', '+12125550101', '12 Main St\nApt 4\nSpringfield'],
+      [2, 5, 'Bob', '+12125550102', '1 "Quoted" Rd'],
+      [3, 6, 'Cy, Jr.', '+12125550103', 'Line1\r\nLine2'],
+      [4, 8, 'Dee', '+12125550104', 'Plain'],
     ]);
   });
 
   it('cr-only.csv and mixed-line-endings.csv', async () => {
     expect((await open('cr-only.csv')).rows).toEqual([
-      [1, 2, 'Ann', '+15551230001'],
-      [2, 3, 'Bob', '+15551230002'],
+      [1, 2, 'Ann', '+12125550101'],
+      [2, 3, 'Bob', '+12125550102'],
     ]);
     expect((await open('mixed-line-endings.csv')).rows).toEqual([
-      [1, 2, 'Ann', '+15551230001'],
-      [2, 3, 'Bob', '+15551230002'],
-      [3, 4, 'Cy', '+15551230003'],
+      [1, 2, 'Ann', '+12125550101'],
+      [2, 3, 'Bob', '+12125550102'],
+      [3, 4, 'Cy', '+12125550103'],
     ]);
   });
 
@@ -147,15 +150,15 @@ describe('openCsv: fixtures', () => {
     const { csv, rows } = await open('blank-lines.csv');
     expect(csv.header).toEqual(['name', 'phone']);
     expect(rows).toEqual([
-      [1, 5, 'Ann', '+15551230001'],
-      [2, 9, 'Bob', '+15551230002'],
+      [1, 5, 'Ann', '+12125550101'],
+      [2, 9, 'Bob', '+12125550102'],
     ]);
   });
 
   it('duplicate-headers.csv: names are trimmed, made unique and never empty', async () => {
     const { csv, records } = await open('duplicate-headers.csv');
     expect(csv.header).toEqual(['Email', 'phone', 'Email_2', 'column_4', 'email', 'Email_3']);
-    expect(records[0]!.cells).toEqual(['a@x.com', '+15551230001', 'b@x.com', 'misc', 'c@x.com', 'd@x.com']);
+    expect(records[0]!.cells).toEqual(['a@x.com', '+12125550101', 'b@x.com', 'misc', 'c@x.com', 'd@x.com']);
   });
 
   it('reports the size and the bytes consumed', async () => {
@@ -199,17 +202,19 @@ describe('openCsv: options', () => {
   it('takes the delimiter from the option, the word tab included', async () => {
     const { csv, rows } = await open('tabs.tsv', { delimiter: 'tab' });
     expect(csv.delimiter).toBe('\t');
-    expect(rows[0]).toEqual([1, 2, 'Ann', '+15551234567', 'Acme, Inc']);
+    expect(rows[0]).toEqual([1, 2, 'Ann', '+12125550167', 'Acme, Inc']);
     const comma = await open('semicolon-crlf.csv', { delimiter: ',' });
     expect(comma.csv.header).toEqual(['Name;Phone;Amount']);
-    expect(comma.records[0]!.error).toBe('line 2: 2 fields, expected 1 (header)');
+    expect(comma.records[0]!.error).toBe(
+      'line 2: 2 fields, expected 1 (header); check for a "," inside a cell that is not quoted',
+    );
   });
 
   it('endByte reads only the bytes before it', async () => {
     // too-many-fields.csv: the header and Ann's line are 16 + 23 bytes.
     const { csv, records } = await open('too-many-fields.csv', { endByte: 39 });
     expect(csv.totalBytes).toBe(39);
-    expect(records).toEqual([{ row: 1, line: 2, cells: ['Ann', '+15551230001', 'Boston'] }]);
+    expect(records).toEqual([{ row: 1, line: 2, cells: ['Ann', '+12125550101', 'Boston'] }]);
     expect(csv.bytesRead()).toBe(39);
   });
 
@@ -231,7 +236,7 @@ describe('openCsv: options', () => {
 
 describe('openCsv: streams', () => {
   it('reads a stream, naming it in messages', async () => {
-    const stream = Readable.from([Buffer.from('name,phone\n'), Buffer.from('Ann,+15551230001\n"Bob,')]);
+    const stream = Readable.from([Buffer.from('name,phone\n'), Buffer.from('Ann,+12125550101\n"Bob,')]);
     const csv = await openCsv({ stream, name: '<stdin>' });
     expect(csv.totalBytes).toBeUndefined();
     const error = await failure(readAll(csv));
@@ -239,7 +244,7 @@ describe('openCsv: streams', () => {
   });
 
   it('yields every record buffered before a quote that is never closed, past the sniffed head', async () => {
-    const good = 'Ann,+15551230001\n'.repeat(5000); // 85 KB
+    const good = 'Ann,+12125550101\n'.repeat(5000); // 85 KB
     const stream = Readable.from([Buffer.from(`name,phone\n${good}`), Buffer.from('Bob,"+1555\nCy,+1556\n')]);
     const csv = await openCsv({ stream, name: 'big.csv' });
     let count = 0;
@@ -265,7 +270,7 @@ describe('openCsv: streams', () => {
 
   it('reports a read error part-way as INPUT_UNREADABLE', async () => {
     function* failing() {
-      yield Buffer.from(`name,phone\n${'Ann,+15551230001\n'.repeat(5000)}`);
+      yield Buffer.from(`name,phone\n${'Ann,+12125550101\n'.repeat(5000)}`);
       throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
     }
     const csv = await openCsv({ stream: Readable.from(failing()), name: 'leads.csv' });

@@ -22,6 +22,14 @@ describe('normalizePhone', () => {
     ['050-234-5678', 'IL', '+972502345678'],
     ['+972 50 234 5678', undefined, '+972502345678'],
     ['03-123-4567', 'IL', '+97231234567'],
+    // What spreadsheets and CRMs write around a number.
+    ['+44 (0)20 7946 0958', undefined, '+442079460958'],
+    ['+972 (0)50 234 5678', undefined, '+972502345678'],
+    ['+33\u00a06\u00a012\u00a034\u00a056\u00a078', undefined, '+33612345678'],
+    ['+1\u2011212\u2011555\u20110100', undefined, '+12125550100'],
+    ['＋１ ２１２ ５５５ ０１００', undefined, '+12125550100'],
+    ["'+33612345678", undefined, '+33612345678'],
+    ['="0612345678"', 'FR', '+33612345678'],
   ])('%s (default country %s) → %s', (cell, defaultCountry, expected) => {
     expect(normalizePhone(cell, { defaultCountry })).toEqual({ ok: true, value: expected });
   });
@@ -44,12 +52,15 @@ describe('normalizePhone', () => {
     expect(normalizePhone('4.47700900123E+11', { defaultCountry: 'GB' })).toEqual({
       ok: false,
       reason:
-        'phone "4.47700900123E+11" was turned into scientific notation by a spreadsheet program; ' +
-        'format the column as text before exporting',
+        'phone "4.47700900123E+11" was turned into a number in scientific notation by a spreadsheet program, ' +
+        'which dropped its "+" and may have dropped digits; format the phone column as Text before the numbers ' +
+        'go in (in Excel: Data → From Text/CSV, column type Text), then export again',
     });
     expect(normalizePhone('4,47700900123E+11')).toMatchObject({
       ok: false,
-      reason: expect.stringContaining('"4,47700900123E+11" was turned into scientific notation') as string,
+      reason: expect.stringContaining(
+        '"4,47700900123E+11" was turned into a number in scientific notation',
+      ) as string,
     });
   });
 
@@ -57,8 +68,9 @@ describe('normalizePhone', () => {
     expect(normalizePhone('12125550100.0', { defaultCountry: 'US' })).toEqual({
       ok: false,
       reason:
-        'phone "12125550100.0" was turned into a decimal number by a spreadsheet program (it ends in ".0" and ' +
-        'lost any "+" or leading 0); format the column as text before exporting',
+        'phone "12125550100.0" was turned into a decimal number by a spreadsheet program (it ends in ".0"), ' +
+        'which dropped any "+" or leading 0; format the phone column as Text before the numbers go in (in ' +
+        'Excel: Data → From Text/CSV, column type Text), then export again',
     });
   });
 

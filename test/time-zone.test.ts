@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ianaToWindows, normalizeTimeZone, windowsTimeZoneIds } from '../src/mapping/time-zone.js';
+import {
+  ianaToWindows,
+  normalizeTimeZone,
+  windowsTimeZoneIds,
+  windowsTimeZones,
+} from '../src/mapping/time-zone.js';
 
 describe('normalizeTimeZone', () => {
   it.each([
@@ -48,6 +53,19 @@ describe('normalizeTimeZone', () => {
     ['UTC', 'UTC'],
     ['Etc/GMT-3', 'E. Africa Standard Time'],
   ])('maps the IANA name %s to %s', (cell, expected) => {
+    expect(normalizeTimeZone(cell)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['(GMT-05:00) Eastern Standard Time (America/New_York)', 'Eastern Standard Time'],
+    ['(GMT+01:00) Central European Standard Time (Europe/Paris)', 'Romance Standard Time'],
+    ['(UTC+02:00) Asia/Jerusalem', 'Israel Standard Time'],
+    ['(UTC-06:00) Central Standard Time (Mexico)', 'Central Standard Time (Mexico)'],
+    ['(GMT) GMT Standard Time (Europe/London)', 'GMT Standard Time'],
+    ['Pacific Standard Time (America/Los_Angeles)', 'Pacific Standard Time'],
+    ['america_slash_new_york', 'Eastern Standard Time'],
+    ['Europe_slash_Berlin', 'W. Europe Standard Time'],
+  ])('reads the CRM export %s as %s', (cell, expected) => {
     expect(normalizeTimeZone(cell)).toEqual({ ok: true, value: expected });
   });
 
@@ -154,5 +172,20 @@ describe('ianaToWindows', () => {
     expect(map.get('Asia/Kolkata')).toBe('India Standard Time');
     expect(map.get('Europe/Istanbul')).toBe('Türkiye Standard Time');
     for (const windowsId of map.values()) expect(windowsTimeZoneIds()).toContain(windowsId);
+  });
+});
+
+describe('windowsTimeZones', () => {
+  it('lists every id once, in order, each with the IANA names that are sent as it, its main zone first', () => {
+    const zones = windowsTimeZones();
+    expect(zones.map((zone) => zone.id)).toEqual(windowsTimeZoneIds());
+    expect(zones.find((zone) => zone.id === 'Eastern Standard Time')?.iana[0]).toBe('America/New_York');
+    expect(zones.find((zone) => zone.id === 'Türkiye Standard Time')?.iana).toEqual(['Europe/Istanbul']);
+    const listed = zones.flatMap((zone) => zone.iana);
+    expect(listed).toHaveLength(ianaToWindows().size);
+    for (const zone of zones) {
+      expect(zone.iana.length).toBeGreaterThan(0);
+      for (const name of zone.iana) expect(normalizeTimeZone(name)).toEqual({ ok: true, value: zone.id });
+    }
   });
 });

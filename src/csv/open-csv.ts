@@ -26,7 +26,10 @@ export interface CsvRecord {
   line: number;
   /** The cells as read, not trimmed. A good record has exactly as many cells as the header. */
   cells: string[];
-  /** Set when the record is broken but reading goes on, e.g. 'line 12: 9 fields, expected 7 (header)'. */
+  /**
+   * Set when the record is broken but reading goes on, e.g. 'line 12: 9 fields, expected 7 (header); check
+   * for a "," inside a cell that is not quoted'.
+   */
   error?: string;
 }
 
@@ -112,7 +115,7 @@ export async function openCsv(source: CsvSource, options: OpenCsvOptions = {}): 
       header,
       encoding: encoding.name,
       delimiter,
-      records: readRecords(reader, first, header.length, release),
+      records: readRecords(reader, first, { width: header.length, delimiter }, release),
       bytesRead: () => bytes.bytesRead(),
       totalBytes: bytes.totalBytes,
       close: release,
@@ -139,15 +142,21 @@ function checkOptions(options: OpenCsvOptions) {
   return { encoding, delimiter };
 }
 
+interface Shape {
+  /** Fields in the header. */
+  readonly width: number;
+  readonly delimiter: string;
+}
+
 async function* readRecords(
   reader: RecordReader,
   first: RawRecord,
-  width: number,
+  shape: Shape,
   close: () => Promise<void>,
 ): AsyncGenerator<CsvRecord, void, undefined> {
   let row = 1;
   try {
-    yield toCsvRecord(first, row, width);
+    yield toCsvRecord(first, row, shape);
     for (;;) {
       // Read synchronously while the parser has records buffered; wait only when it has none.
       let record = reader.read();
@@ -156,21 +165,27 @@ async function* readRecords(
         record = reader.read();
       }
       if (record === undefined) return;
-      yield toCsvRecord(record, ++row, width);
+      yield toCsvRecord(record, ++row, shape);
     }
   } finally {
     await close();
   }
 }
 
-function toCsvRecord({ cells, line }: RawRecord, row: number, width: number): CsvRecord {
+function toCsvRecord({ cells, line }: RawRecord, row: number, { width, delimiter }: Shape): CsvRecord {
   if (cells.length === width) return { row, line, cells };
   if (cells.length > width && isBlankFrom(cells, width)) {
     cells.length = width;
     return { row, line, cells };
   }
   const fields = `${cells.length} field${cells.length === 1 ? '' : 's'}`;
-  return { row, line, cells, error: `line ${line}: ${fields}, expected ${width} (header)` };
+  const shown = delimiter === '\t' ? 'tab' : `"${delimiter}"`;
+  // The usual causes: a cell holding the delimiter, or a line break, that the program writing it did not quote.
+  const hint =
+    cells.length > width
+      ? `check for a ${shown} inside a cell that is not quoted`
+      : `check for a missing ${shown}, or a line break inside a cell that is not quoted`;
+  return { row, line, cells, error: `line ${line}: ${fields}, expected ${width} (header); ${hint}` };
 }
 
 function isBlankFrom(cells: readonly string[], start: number): boolean {

@@ -14,6 +14,8 @@ export interface CallDataColumn {
   /** The callData key: the campaign's variable id, so it is kept exactly as written. */
   readonly key: string;
   readonly index: number;
+  /** The column's name in the header, for messages. */
+  readonly column: string;
   readonly type: VariableType;
 }
 
@@ -25,15 +27,43 @@ export interface MappingOverrides {
   readonly map?: MapFile | undefined;
 }
 
-// Names are compared after `normalizeName`, so "Phone Number", "phone_number" and "PHONE-NUMBER" all match.
+// Names are compared after `normalizeName`, so "Phone Number", "phone_number", "PHONE-NUMBER" and "Téléphone"
+// all match. Besides English, the names CRMs (HubSpot, Salesforce) and spreadsheets in French, German, Spanish,
+// Italian and Portuguese give these columns.
 const ALIASES = {
-  phone: ['phonenumber', 'phone', 'mobile', 'mobilephone', 'cell', 'tel', 'telephone'],
-  externalId: ['externalid', 'id', 'leadid', 'crmid'],
-  timeZone: ['timezoneid', 'timezone', 'tz'],
+  phone: [
+    'phonenumber',
+    'phone',
+    'mobile',
+    'mobilephone',
+    'mobilephonenumber',
+    'mobilenumber',
+    'cell',
+    'cellphone',
+    'tel',
+    'telephone',
+    'telephonenumber',
+    'phoneno',
+    'telefon', // de, pl, sv…
+    'telefono', // es teléfono, it
+    'portable', // fr
+    'mobil', // de
+    'handy', // de
+    'movil', // es móvil
+    'celular', // es, pt
+    'cellulare', // it
+  ],
+  externalId: ['externalid', 'id', 'leadid', 'contactid', 'recordid', 'crmid'],
+  timeZone: ['timezoneid', 'timezone', 'tz', 'fuseauhoraire', 'zeitzone', 'zonahoraria'],
 } as const;
 
+/** Lower case, without accents, spaces, "_" or "-": the form header names are compared in. */
 export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[\s_-]+/g, '');
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 }
 
 const RESERVED = new Set<string>(RESULT_COLUMNS);
@@ -84,17 +114,21 @@ export function resolveMapping(header: readonly string[], overrides: MappingOver
   } else if (overrides.callData !== undefined) {
     callData = overrides.callData.map((column) => {
       const index = lookup(column, 'callData');
-      return { key: header[index] ?? column, index, type: 'string' };
+      const name = header[index] ?? column;
+      return { key: name, index, column: name, type: 'string' };
     });
   } else if (map?.callData !== undefined) {
     callData = Object.entries(map.callData).map(([key, spec]) => {
       const column = typeof spec === 'string' ? spec : spec.column;
       const type = typeof spec === 'string' ? 'string' : spec.type;
-      return { key, index: lookup(column, `callData.${key}`), type };
+      const index = lookup(column, `callData.${key}`);
+      return { key, index, column: header[index] ?? column, type };
     });
   } else {
     callData = header.flatMap((name, index) =>
-      used.has(index) || RESERVED.has(name) ? [] : [{ key: name, index, type: 'string' as const }],
+      used.has(index) || RESERVED.has(name)
+        ? []
+        : [{ key: name, index, column: name, type: 'string' as const }],
     );
   }
   return { phone, externalId, timeZone, callData };

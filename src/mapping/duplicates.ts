@@ -3,19 +3,24 @@ import { SeenKeys } from './seen-keys.js';
 
 /**
  * Finds rows that would call the same person twice: the same normalised phone number, or the same externalId,
- * as an earlier row of the run. NLPearl does not document rejecting duplicates, so we must.
+ * as an earlier row of the run. NLPearl does not document rejecting duplicates, so we must. Only rows that go
+ * on (are sent, or valid in a dry run) are remembered: a skipped row leaves no trace, so a later row that shares
+ * only the skipped row's other key is still sent, as no lead with that key was.
  */
 export class DuplicateFinder {
   readonly #phones = new SeenKeys();
   readonly #externalIds = new SeenKeys();
 
-  /** Registers the lead's keys; returns a reason when an earlier row had one of them. */
+  /** Returns why the lead repeats an earlier row, or registers its keys under `row` and returns undefined. */
   check(body: LeadBody, row: number): string | undefined {
-    const byPhone = this.#phones.firstRowOf(body.phoneNumber, row);
-    const byExternalId =
-      body.externalId === undefined ? undefined : this.#externalIds.firstRowOf(body.externalId, row);
-    if (byExternalId !== undefined) return `duplicate of row ${byExternalId} (same externalId)`;
+    const { phoneNumber, externalId } = body;
+    if (externalId !== undefined) {
+      const first = this.#externalIds.rowOf(externalId);
+      if (first !== undefined) return `duplicate of row ${first} (same externalId)`;
+    }
+    const byPhone = this.#phones.firstRowOf(phoneNumber, row);
     if (byPhone !== undefined) return `duplicate of row ${byPhone} (same phone number)`;
+    if (externalId !== undefined) this.#externalIds.firstRowOf(externalId, row);
     return undefined;
   }
 }

@@ -58,7 +58,13 @@ export function mapRecord(
     if (value === '') continue;
     const converted = convertValue(value, column.type);
     if (!converted.ok) {
-      return { ok: false, reason: `column "${column.key}": ${converted.reason}`, column: column.index };
+      // `column "Opted In" (optedIn, boolean): "x" is not …`: the key only when it differs from the column.
+      const of = column.key === column.column ? column.type : `${column.key}, ${column.type}`;
+      return {
+        ok: false,
+        reason: `column "${column.column}" (${of}): ${converted.reason}`,
+        column: column.index,
+      };
     }
     callData ??= {};
     callData[column.key] = converted.value;

@@ -29,6 +29,10 @@ const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e[+-]?\d+$/i;
 const DECIMAL = /^\+?\d+[.,]0+$/;
 const TEL_PREFIX = /^tel:/i;
 const LETTER = /\p{L}/u;
+const NON_ASCII = /[\u0080-\uffff]/;
+/** How to keep a spreadsheet from turning phone numbers into numbers, said once for both kinds of damage. */
+const AS_TEXT =
+  'format the phone column as Text before the numbers go in (in Excel: Data → From Text/CSV, column type Text), then export again';
 
 // One options object per country, made once: the per-row call allocates nothing of ours on the happy path.
 const parseOptions = new Map<string, { defaultCountry: CountryCode }>();
@@ -51,17 +55,20 @@ export function normalizePhone(cell: string, options?: PhoneOptions): PhoneResul
   if (options?.keepAsWritten === true) return { ok: true, value: cell };
 
   let text = TEL_PREFIX.test(cell) ? cell.slice(4) : cell;
+  // Full-width digits and "＋" (typed with an East Asian input method) become ASCII; so do odd spaces.
+  if (NON_ASCII.test(text)) text = text.normalize('NFKC');
   if (SCIENTIFIC.test(text)) {
     return fail(
       cell,
-      'was turned into scientific notation by a spreadsheet program; format the column as text before exporting',
+      'was turned into a number in scientific notation by a spreadsheet program, which dropped its "+" and may ' +
+        `have dropped digits; ${AS_TEXT}`,
     );
   }
   if (DECIMAL.test(text)) {
     return fail(
       cell,
-      'was turned into a decimal number by a spreadsheet program (it ends in ".0" and lost any "+" or leading 0); ' +
-        'format the column as text before exporting',
+      'was turned into a decimal number by a spreadsheet program (it ends in ".0"), which dropped any "+" or ' +
+        `leading 0; ${AS_TEXT}`,
     );
   }
 

@@ -100,6 +100,17 @@ export function windowsTimeZoneIds(): readonly string[] {
   return getTables().windowsIds;
 }
 
+/** Every Windows id (sorted as `windowsTimeZoneIds`) with today's IANA names CLDR maps to it, main zone first. */
+export function windowsTimeZones(): readonly { readonly id: string; readonly iana: readonly string[] }[] {
+  const byId = new Map<string, string[]>();
+  for (const [iana, id] of getTables().ianaToWindows) {
+    const names = byId.get(id);
+    if (names === undefined) byId.set(id, [iana]);
+    else names.push(iana);
+  }
+  return windowsTimeZoneIds().map((id) => ({ id, iana: byId.get(id) ?? [] }));
+}
+
 /**
  * Today's IANA names of every zone CLDR maps to a Windows id → that id. Aliases and backward links
  * (US/Eastern, Asia/Calcutta) are accepted by `normalizeTimeZone` but not listed here.
@@ -140,6 +151,10 @@ function resolve(cell: string): TimeZoneResult {
 
   const id = byKey.get(key);
   if (id !== undefined) return { ok: true, value: id };
+  for (const variant of exportSpellings(cell)) {
+    const found = byKey.get(lookupKey(variant)) ?? byKey.get(lookupKey(canonicalIana(variant) ?? ''));
+    if (found !== undefined) return { ok: true, value: found };
+  }
 
   // ICU may know an IANA name that this CLDR release does not: ask it for its canonical form.
   const canonical = canonicalIana(cell.trim());
@@ -163,6 +178,27 @@ function resolve(cell: string): TimeZoneResult {
         : `unknown time zone "${cell}"; use a Windows time-zone id such as "Pacific Standard Time" or an IANA ` +
           'name such as "America/Los_Angeles" (nlpearl-leads timezones lists them)',
   };
+}
+
+// "(GMT-05:00) Eastern Standard Time (America/New_York)", as Salesforce shows a user's time zone.
+const OFFSET_PREFIX = /^\((?:utc|gmt)\s*(?:[+\-\u2212]\s*\d{1,2}(?::?\d{2})?)?\)\s*(.+)$/i;
+const TRAILING_NAME = /^(.*?)\s*\(([^()]+)\)$/;
+
+/**
+ * Other spellings of a cell, as CRMs export time zones, in the order they are tried: without a leading
+ * "(GMT±hh:mm)" offset, then the IANA name in its trailing parentheses; HubSpot's internal values write "/" as
+ * "_slash_" ("america_slash_new_york"). The IANA name in parentheses wins over the text before it, which is a
+ * display name ("Central European Standard Time (Europe/Paris)" is Paris, not Warsaw's Windows zone).
+ */
+function exportSpellings(cell: string): string[] {
+  const variants: string[] = [];
+  let text = cell.trim();
+  if (/_slash_/i.test(text)) variants.push((text = text.replace(/_slash_/gi, '/')));
+  const offset = OFFSET_PREFIX.exec(text);
+  if (offset?.[1] !== undefined) variants.push((text = offset[1]));
+  const trailing = TRAILING_NAME.exec(text);
+  if (trailing?.[2] !== undefined && trailing[2].includes('/')) variants.push(trailing[2]);
+  return variants;
 }
 
 function canonicalIana(name: string): string | undefined {

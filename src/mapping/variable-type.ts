@@ -4,22 +4,49 @@ export type ConvertResult = { ok: true; value: string | number | boolean } | { o
 
 const INT = /^[+-]?\d+$/;
 const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-const TRUE = new Set(['true', 'yes', 'y', '1']);
-const FALSE = new Set(['false', 'no', 'n', '0']);
+// "1,5" from a spreadsheet set to a language that writes decimals with a comma (French, German, Spanish…).
+const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
+// TRUE and FALSE as spreadsheets write them in English, French, German, Spanish, Italian, Portuguese and Dutch,
+// and yes/no in those languages: what a column of ticks exported from a local-language sheet holds.
+const TRUE = new Set('true yes y 1 vrai oui wahr ja verdadero sí si vero verdadeiro sim waar'.split(' '));
+const FALSE = new Set('false no n 0 faux non falsch nein falso não nao onwaar nee'.split(' '));
 
-/** Converts a trimmed, non-empty cell to the type of an NLPearl variable (string, int, float, boolean). */
+/**
+ * Converts a trimmed, non-empty cell to the type of an NLPearl variable (string, int, float, boolean). A float
+ * may be written with a decimal comma ("1,5" → 1.5) unless it is ambiguous: "1,500" may be a thousand and a
+ * half or one and a half, so it is refused. Booleans take true/false and yes/no in several languages (TRUE,
+ * FAUX, WAHR, Oui, Nein…), y/n and 1/0, in any case.
+ */
 export function convertValue(cell: string, type: VariableType): ConvertResult {
   switch (type) {
     case 'string':
       return { ok: true, value: cell };
     case 'int': {
       const value = Number(cell);
-      if (INT.test(cell) && Number.isSafeInteger(value)) return { ok: true, value };
+      if (INT.test(cell)) {
+        if (Number.isSafeInteger(value)) return { ok: true, value };
+        return {
+          ok: false,
+          reason: `"${cell}" is too large for a whole number (at most ${Number.MAX_SAFE_INTEGER})`,
+        };
+      }
       return { ok: false, reason: `"${cell}" is not a whole number` };
     }
     case 'float': {
       if (FLOAT.test(cell)) return { ok: true, value: Number(cell) };
-      return { ok: false, reason: `"${cell}" is not a number (use . for decimals)` };
+      if (DECIMAL_COMMA.test(cell)) {
+        const [whole = '', fraction = ''] = cell.split(',');
+        const value = Number(`${whole}.${fraction}`);
+        if (fraction.length !== 3) return { ok: true, value };
+        return {
+          ok: false,
+          reason: `"${cell}" is ambiguous: write ${value} or ${whole}${fraction} (a "." for decimals, no thousands separator)`,
+        };
+      }
+      return {
+        ok: false,
+        reason: `"${cell}" is not a number (write 1234.5: a "." for decimals, no thousands separator)`,
+      };
     }
     case 'boolean': {
       const lower = cell.toLowerCase();
