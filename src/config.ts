@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { parseMapFile } from './mapping/map-file.js';
 
 /**
  * Every option of a run, declared once. The CLI, a config file and library callers all go through
  * `parseImportOptions`, so defaults and limits live here and nowhere else.
  */
+
+export const DEFAULT_API_URL = 'https://api.nlpearl.ai';
 
 const variableType = z.enum(['string', 'int', 'float', 'boolean']);
 export type VariableType = z.infer<typeof variableType>;
@@ -50,7 +53,7 @@ export const importOptionsSchema = z.strictObject({
   outbound: z.string().trim().optional(),
   /** `AccountId:SecretKey`. Required unless dryRun. */
   token: z.string().optional(),
-  apiUrl: z.url().default('https://api.nlpearl.ai'),
+  apiUrl: z.url().default(DEFAULT_API_URL),
 
   /** Requests in flight at once. */
   concurrency: z.number().int().min(1).max(256).default(8),
@@ -86,6 +89,76 @@ export const importOptionsSchema = z.strictObject({
 });
 
 export type ImportOptionsInput = z.input<typeof importOptionsSchema>;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const option = importOptionsSchema.shape;
+
+/**
+ * `--config <file.json>`: every option of `import`, keyed by its flag's long name in camelCase. Types and limits
+ * are the options' own; nothing has a default here, so a value the file leaves out can come from elsewhere
+ * (flags > environment > file > defaults). The token itself is never accepted: only `tokenFile`, a path.
+ */
+export const configFileSchema = z.strictObject({
+  outbound: option.outbound.unwrap().min(1).optional(),
+  apiUrl: option.apiUrl.unwrap().optional(),
+  /** A file holding `AccountId:SecretKey`; relative to the config file. */
+  tokenFile: z.string().min(1).optional(),
+  /** Relative to the config file. */
+  results: option.results,
+  overwrite: option.overwrite.unwrap().optional(),
+  resume: option.resume.unwrap().optional(),
+  dryRun: option.dryRun.unwrap().optional(),
+  concurrency: option.concurrency.unwrap().optional(),
+  rate: option.rate,
+  timeout: option.timeout.unwrap().optional(),
+  retries: option.retries.unwrap().optional(),
+  maxErrors: option.maxErrors,
+  preflight: option.preflight.unwrap().optional(),
+  phone: option.phone,
+  externalId: option.externalId,
+  timeZone: option.timeZone,
+  callData: option.callData,
+  /** The mapping itself (checked by parseMapFile), or the path of a mapping file (relative to the config file). */
+  map: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+  defaultCountry: option.defaultCountry,
+  keepPhone: option.keepPhone.unwrap().optional(),
+  allowDuplicates: option.allowDuplicates.unwrap().optional(),
+  encoding: option.encoding,
+  /** `tab` for a tab. */
+  delimiter: option.delimiter,
+  logLevel: z.enum(LOG_LEVELS).optional(),
+  /** Also write the JSON log here (appended); relative to the config file. */
+  logFile: z.string().min(1).optional(),
+  /** The progress display (TTY) or the periodic progress log line (no TTY). Default true. */
+  progress: z.boolean().optional(),
+  /** Seconds between progress log lines when stderr is not a terminal. Default 10. */
+  progressInterval: z.number().min(1).max(3600).optional(),
+});
+export type ConfigFile = Omit<z.output<typeof configFileSchema>, 'map'> & { map?: string | MapFile };
+
+/**
+ * Checks a parsed config file. A `token` key is refused by name: a secret in a file that is copied, committed
+ * and shown around is a leak waiting to happen; `tokenFile` points at one kept apart.
+ */
+export function parseConfigFile(json: unknown): ParseResult<ConfigFile> {
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'token' in json) {
+    return {
+      ok: false,
+      issues: [
+        'token: not accepted in a config file; put the token in a file of its own and name it with tokenFile, or set NLPEARL_API_TOKEN',
+      ],
+    };
+  }
+  const parsed = configFileSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error.issues) };
+  const { map, ...rest } = parsed.data;
+  if (map === undefined || typeof map === 'string') return { ok: true, value: { ...rest, map } };
+  const mapping = parseMapFile(map);
+  if (!mapping.ok) return { ok: false, issues: mapping.issues.map((issue) => `map.${issue}`) };
+  return { ok: true, value: { ...rest, map: mapping.value } };
+}
 export type ImportOptions = z.output<typeof importOptionsSchema>;
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: string[] };

@@ -1,153 +1,246 @@
 import fs from 'node:fs';
-import pino, { type Logger } from 'pino';
-import type { ImportOptionsInput } from '../config.js';
-import { mapFileSchema, formatIssues } from '../config.js';
-import { UsageError } from '../errors.js';
+import type { Logger } from 'pino';
+import { NlpearlLeadsError } from '../errors.js';
 import { importLeads, retryFailedRows } from '../pipeline/import-leads.js';
+import type { RunProgress } from '../pipeline/run-tally.js';
 import { formatSummary, type ImportSummary } from '../pipeline/summary.js';
-import type { CliIo } from './io.js';
-import { formatValidationReport } from './validation-report.js';
+import type { CliIo, OutputStream } from './io.js';
+import { createCliLogger } from './logger.js';
+import { countLines, noProgress, progressDisplay, progressLog, type ProgressReporter } from './progress.js';
+import type { Redactor } from './secrets.js';
+import { resolveSettings, type CliSettings, type ImportCommand, type ImportFlags } from './settings.js';
 import { handleStopSignals } from './signals.js';
+import { StatusLine } from './status-line.js';
+import { createStyle, wantsColor, type Style } from './style.js';
+import { formatSummaryTable } from './summary-table.js';
+import { formatValidationReport } from './validation-report.js';
 
-/** The flags of `import`, `validate` and `retry`, as yargs hands them over (camel-cased). */
-export interface ImportFlags {
-  /** yargs hands over a lone `-` (standard input) as `true`. */
-  file?: string | boolean;
-  outbound?: string;
-  apiUrl?: string;
-  results?: string;
-  overwrite?: boolean;
-  resume?: boolean;
-  dryRun?: boolean;
-  concurrency?: number;
-  rate?: number;
-  timeout?: number;
-  retries?: number;
-  maxErrors?: string;
-  preflight?: boolean;
-  phone?: string;
-  externalId?: string;
-  timeZone?: string;
-  callData?: string | false;
-  map?: string;
-  defaultCountry?: string;
-  keepPhone?: boolean;
-  allowDuplicates?: boolean;
-  encoding?: string;
-  delimiter?: string;
-  logLevel?: string;
-}
+export type { ImportCommand, ImportFlags } from './settings.js';
 
-export type ImportCommand = 'import' | 'validate' | 'retry';
-
+/**
+ * Runs `import`, `validate` or `retry`. At a terminal: readable log lines, a progress display, a summary table.
+ * Without one (a job): JSON log lines, a progress line every 10 s, and a final `finished` line with every count.
+ */
 export async function runImportCommand(
   command: ImportCommand,
   flags: ImportFlags,
   io: CliIo,
+  redactor: Redactor,
+  argv: readonly string[] = [],
 ): Promise<number> {
-  const logger = createLogger(flags.logLevel ?? 'info', io);
-  const options: ImportOptionsInput = {
-    input: typeof flags.file === 'string' && flags.file !== '' ? flags.file : '-',
-    outbound: flags.outbound ?? io.env.NLPEARL_OUTBOUND_ID,
-    token: io.env.NLPEARL_API_TOKEN,
-    ...defined({
-      apiUrl: flags.apiUrl ?? io.env.NLPEARL_API_URL,
-      results: flags.results,
-      overwrite: flags.overwrite,
-      resume: flags.resume,
-      dryRun: command === 'validate' ? true : flags.dryRun,
-      concurrency: flags.concurrency,
-      rate: flags.rate,
-      timeout: flags.timeout,
-      retries: flags.retries,
-      maxErrors: flags.maxErrors,
-      preflight: flags.preflight,
-      phone: flags.phone,
-      externalId: flags.externalId,
-      timeZone: flags.timeZone,
-      callData: splitColumns(flags.callData),
-      map: flags.map === undefined ? undefined : readMapFile(flags.map),
-      defaultCountry: flags.defaultCountry,
-      keepPhone: flags.keepPhone,
-      allowDuplicates: flags.allowDuplicates,
-      encoding: flags.encoding,
-      delimiter: flags.delimiter === 'tab' ? '\t' : flags.delimiter,
-    }),
-  };
-  let flush: (() => void) | undefined;
-  const stop = handleStopSignals(io, () => flush?.());
-  let summary: ImportSummary;
+  const settings = resolveSettings(command, flags, io.env, redactor);
+  const terminal = io.stderr.isTTY === true;
+  const style = createStyle(wantsColor(io.stderr, io.env));
+  const statusLine = terminal ? new StatusLine(io.stderr) : undefined;
+  const { logger, fileLogger, close } = createCliLogger({
+    level: settings.logLevel,
+    format: terminal ? 'human' : 'json',
+    stderr: io.stderr,
+    statusLine,
+    style,
+    logFile: settings.logFile,
+    redactor,
+  });
   try {
-    const deps = { logger, signal: stop.signal, stdin: io.stdin, onWriter: (f: () => void) => (flush = f) };
-    summary =
-      command === 'retry'
-        ? await retryFailedRows({ ...options, results: options.input }, deps)
-        : await importLeads(options, deps);
+    const { options } = settings;
+    const dryRun = options.dryRun === true;
+    const reporter = progressReporter(settings, { statusLine, style, dryRun, logger, io });
+    const say = (text: string) =>
+      statusLine === undefined ? logger.warn(text) : statusLine.print(`nlpearl-leads: ${text}`);
+    let flush: (() => void) | undefined;
+    // A second signal quits at once: pending outcomes written, the progress line cleared first.
+    const stop = handleStopSignals({ signals: io.signals, exitNow: io.exitNow, say }, () => {
+      flush?.();
+      reporter.stop();
+    });
+    let summary: ImportSummary;
+    try {
+      const deps = {
+        logger,
+        signal: stop.signal,
+        stdin: io.stdin,
+        onWriter: (f: () => void) => (flush = f),
+        // Logged once the checks passed and the first row is next, so a refused run prints only its one line.
+        onStart: (run: { progress(): RunProgress }) => {
+          logger.info(
+            {
+              command,
+              input: options.input,
+              results: options.results,
+              outbound: options.outbound,
+              apiUrl: options.apiUrl,
+              tokenSource: settings.tokenSource,
+              config: flags.config,
+            },
+            'starting',
+          );
+          reporter.start(() => run.progress());
+        },
+      };
+      summary =
+        command === 'retry'
+          ? await retryFailedRows({ ...options, results: options.input }, deps)
+          : await importLeads(options, deps);
+    } finally {
+      reporter.stop();
+      stop.dispose();
+    }
+    const unsent = summary.counts.failed + summary.counts.invalid + summary.counts.unknown;
+    // Stopped part-way: the same command with --resume finishes the job (and resends what failed); otherwise
+    // failed or invalid rows are sent again by `retry`.
+    const resume = summary.stopped === undefined ? undefined : resumeCommand(command, argv);
+    const retry =
+      resume === undefined && !summary.dryRun && unsent > 0
+        ? retryCommand(summary.resultsPath, flags, options)
+        : undefined;
+    // At a terminal the table below is the summary; the log line is for machines (and the log file).
+    const summaryLogger = terminal ? fileLogger : logger;
+    if (summaryLogger !== undefined) logSummary(summaryLogger, command, summary, { retry, resume });
+    io.stdout.write(summaryText(summary, { retry, resume }, io));
+    return summary.exitCode;
+  } catch (error) {
+    // The one plain line on stderr is main's; the log file gets the same, so a job's log says why it ended.
+    const code = error instanceof NlpearlLeadsError ? error.code : 'UNEXPECTED';
+    const exitCode = error instanceof NlpearlLeadsError ? error.exitCode : 1;
+    fileLogger?.fatal({ code, exitCode }, error instanceof Error ? error.message : String(error));
+    throw error;
   } finally {
-    stop.dispose();
+    close();
   }
-  const failed = summary.counts.failed + summary.counts.invalid + summary.counts.unknown;
-  const retry =
-    !summary.dryRun && failed > 0 ? retryCommand(summary.resultsPath, options.outbound) : undefined;
-  io.stdout.write(summary.dryRun ? formatValidationReport(summary) : formatSummary(summary, retry));
-  return summary.exitCode;
 }
 
-function createLogger(level: string, io: CliIo): Logger {
-  return pino(
-    {
-      level,
-      base: undefined,
-      // The token only ever lives in the client's headers; these paths are a second lock on the door.
-      redact: {
-        paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization'],
-        censor: '[redacted]',
-      },
-    },
-    io.stderr,
-  );
+function progressReporter(
+  settings: CliSettings,
+  context: { statusLine: StatusLine | undefined; style: Style; dryRun: boolean; logger: Logger; io: CliIo },
+): ProgressReporter {
+  if (!settings.progress) return noProgress;
+  const { statusLine, io } = context;
+  const input = settings.options.input;
+  const countRows = input === '-' ? undefined : () => countLines(input);
+  if (statusLine !== undefined && !isCi(io.env)) {
+    return progressDisplay(statusLine, {
+      style: context.style,
+      dryRun: context.dryRun,
+      width: () => (io.stderr.columns ?? 80) - 1,
+      countRows,
+    });
+  }
+  return progressLog(context.logger, settings.progressIntervalMs, countRows);
 }
 
-function readMapFile(file: string): NonNullable<ImportOptionsInput['map']> {
-  let text: string;
+/** CI services set CI=true (or 1); a progress display redrawn in place only garbles their logs. */
+function isCi(env: Readonly<Record<string, string | undefined>>): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+}
+
+/** The last log line of a run: every count and the duration, for whatever reads a job's logs. */
+function logSummary(logger: Logger, command: ImportCommand, summary: ImportSummary, next: NextCommands) {
+  const fields = {
+    command,
+    exitCode: summary.exitCode,
+    rows: summary.rows,
+    created: summary.counts.created,
+    invalid: summary.counts.invalid,
+    failed: summary.counts.failed,
+    skipped: summary.counts.skipped,
+    ...(summary.dryRun ? { valid: summary.counts.valid } : {}),
+    unknown: summary.counts.unknown,
+    alreadyDone: summary.alreadyDone,
+    durationMs: Math.round(summary.durationMs),
+    rowsPerSecond: Math.round(summary.rowsPerSecond * 10) / 10,
+    resultsPath: summary.resultsPath,
+    ...(summary.stopped === undefined
+      ? {}
+      : { stopped: summary.stopped.code, reason: summary.stopped.message }),
+    ...(next.resume === undefined ? {} : { resumeCommand: next.resume }),
+    ...(next.retry === undefined ? {} : { retryCommand: next.retry }),
+    ...(summary.problems.length === 0 ? {} : { problems: summary.problems }),
+  };
+  if (summary.exitCode === 0) logger.info(fields, 'finished');
+  else logger.warn(fields, summary.stopped === undefined ? 'finished with rows not created' : 'stopped');
+}
+
+/**
+ * stdout at the end: a table at a terminal; the plain summary in a pipe; nothing when stdout and stderr go to
+ * the same place and stderr carries JSON (`2>&1`, a systemd journal): the `finished` line already says it all,
+ * and a job's log stays JSON lines only.
+ */
+function summaryText(summary: ImportSummary, next: NextCommands, io: CliIo): string {
+  if (io.stdout.isTTY !== true && io.stderr.isTTY !== true && sameDestination(io.stdout, io.stderr)) {
+    return '';
+  }
+  if (summary.dryRun) return formatValidationReport(summary);
+  if (io.stdout.isTTY === true) {
+    return formatSummaryTable(summary, createStyle(wantsColor(io.stdout, io.env)), next);
+  }
+  const resume = next.resume === undefined ? '' : `Continue with: ${next.resume}\n`;
+  return `${formatSummary(summary, next.retry)}${resume}`;
+}
+
+/** What to run next: `resume` after a stop, `retry` when rows failed or are invalid. */
+export interface NextCommands {
+  readonly retry?: string | undefined;
+  readonly resume?: string | undefined;
+}
+
+/** The command as it was typed, with --resume instead of --overwrite (retry always continues its file). */
+export function resumeCommand(command: ImportCommand, argv: readonly string[]): string {
+  const kept = argv.filter((arg) => !['--overwrite', '--resume', '--no-resume'].includes(arg));
+  return ['nlpearl-leads', ...kept, ...(command === 'retry' ? [] : ['--resume'])].map(shellQuote).join(' ');
+}
+
+/** Whether two outputs are one file, pipe or socket (`2>&1`). */
+export function sameDestination(a: OutputStream, b: OutputStream): boolean {
+  if (typeof a.fd !== 'number' || typeof b.fd !== 'number') return false;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `cannot read the mapping file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-      'CONFIG',
-      { cause: error },
-    );
+    const [x, y] = [fs.fstatSync(a.fd), fs.fstatSync(b.fd)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(
-      `the mapping file ${file} is not valid JSON: ${(error as Error).message}`,
-      'CONFIG',
-      { cause: error },
-    );
+}
+
+/** Flags a retry needs to send the rows the same way, in the order written to the command line. */
+const RETRY_FLAGS = [
+  'config',
+  'apiUrl',
+  'tokenFile',
+  'phone',
+  'externalId',
+  'timeZone',
+  'callData',
+  'map',
+  'defaultCountry',
+  'keepPhone',
+  'allowDuplicates',
+  'concurrency',
+  'rate',
+  'timeout',
+  'retries',
+  'maxErrors',
+  'preflight',
+] as const satisfies readonly (keyof ImportFlags)[];
+
+/** The exact command that sends the failed and invalid rows again: the flags given, and the outbound used. */
+export function retryCommand(
+  results: string,
+  flags: ImportFlags,
+  options: { outbound?: string | undefined },
+): string {
+  const args = ['nlpearl-leads', 'retry', results];
+  if (options.outbound !== undefined && options.outbound !== '') args.push('--outbound', options.outbound);
+  for (const key of RETRY_FLAGS) {
+    const value = flags[key];
+    const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (value === undefined || value === null) continue;
+    if (value === true) args.push(`--${name}`);
+    else if (value === false) args.push(`--no-${name}`);
+    else args.push(`--${name}`, String(value));
   }
-  const parsed = mapFileSchema.safeParse(json);
-  if (!parsed.success)
-    throw new UsageError(`mapping file ${file}: ${formatIssues(parsed.error.issues).join('; ')}`, 'CONFIG');
-  return parsed.data;
+  return args.map(shellQuote).join(' ');
 }
 
-function splitColumns(value: string | false | undefined): string[] | false | undefined {
-  if (value === undefined || value === false) return value;
-  return value
-    .split(',')
-    .map((column) => column.trim())
-    .filter((column) => column !== '');
-}
-
-function retryCommand(results: string, outbound: string | undefined): string {
-  const quote = (text: string) => (/^[\w./:@-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
-  return `nlpearl-leads retry ${quote(results)}${outbound === undefined ? '' : ` --outbound ${quote(outbound)}`}`;
-}
-
-function defined<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+function shellQuote(text: string): string {
+  return /^[\w./:@%+,=-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,30 +1,34 @@
-import yargs, { type Argv } from 'yargs';
+import fs from 'node:fs';
+import yargs from 'yargs';
 import { NlpearlLeadsError } from '../errors.js';
-import { runSandboxCommand } from '../sandbox/cli.js';
-import { runImportCommand, type ImportCommand, type ImportFlags } from './import-command.js';
+import type { ImportCommand, ImportFlags } from './import-command.js';
 import type { CliIo } from './io.js';
-import { printTimeZones } from './timezones-command.js';
-
-const EXIT_CODES = `Exit codes:
-  0  every row created (validate, --dry-run: every row valid)
-  1  the run finished, but some rows are invalid or failed: see the results file
-  2  usage or configuration error; nothing was sent
-  3  the run stopped part-way (credentials rejected, outbound not found, interrupted);
-     the results file holds every outcome reached: run again with --resume`;
-
-const ENVIRONMENT = `Environment:
-  NLPEARL_API_TOKEN    "AccountId:SecretKey" from the platform's Settings → API page
-  NLPEARL_OUTBOUND_ID  default for --outbound
-  NLPEARL_API_URL      default for --api-url`;
+import {
+  ENVIRONMENT,
+  EXIT_CODES,
+  importCommandOptions,
+  retryCommandOptions,
+  validateCommandOptions,
+} from './options.js';
+import { Redactor } from './secrets.js';
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. Never exits itself. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], processIo: CliIo): Promise<number> {
+  // Every byte written from here on goes through the redactor, whatever writes it.
+  const redactor = Redactor.fromEnv(processIo.env);
+  const io: CliIo = {
+    ...processIo,
+    stdout: redactor.wrap(processIo.stdout),
+    stderr: redactor.wrap(processIo.stderr),
+  };
   let exitCode = 0;
   // yargs camel-cases every flag; ImportFlags names the ones the import commands read.
+  // Commands load their modules when they run: --help, --version and completion stay quick.
   const run = (command: ImportCommand) => async (flags: unknown) => {
-    exitCode = await runImportCommand(command, flags as ImportFlags, io);
+    const { runImportCommand } = await import('./import-command.js');
+    exitCode = await runImportCommand(command, flags as ImportFlags, io, redactor, argv);
   };
-  const cli = yargs([...argv])
+  const cli = yargs()
     .scriptName('nlpearl-leads')
     // A flag given twice takes its last value, as in most CLIs, rather than becoming a list.
     .parserConfiguration({ 'duplicate-arguments-array': false })
@@ -32,27 +36,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .command(
       'import <file>',
       'import a CSV of leads (file path, or - for standard input)',
-      (y: Argv) =>
-        importOptions(mappingOptions(y)).example(
-          '$0 import leads.csv --outbound 66a1f0…',
-          'writes leads.results.csv',
-        ),
+      importCommandOptions,
       run('import'),
     )
     .command(
       'validate <file>',
       'read, map and check every row; send nothing (needs no token)',
-      (y: Argv) =>
-        mappingOptions(y)
-          .option('results', { type: 'string', describe: 'results file' })
-          .option('overwrite', { type: 'boolean' }),
+      validateCommandOptions,
       run('validate'),
     )
     .command(
       'retry <file>',
       'send again the rows of a results file whose status is failed or invalid, updating that file',
-      (y: Argv) =>
-        sendOptions(mappingOptions(y)).example('$0 retry leads.results.csv --outbound 66a1f0…', ''),
+      retryCommandOptions,
       run('retry'),
     )
     .command(
@@ -68,8 +64,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           .option('rate-drop', { type: 'number', describe: 'share whose connection is dropped (0..1)' })
           .option('rate-hang', { type: 'number', describe: 'share never answered (0..1)' })
           .option('throttle', { type: 'number', describe: 'answer 429 above this many requests per second' })
-          .option('seed', { type: 'number', describe: 'seed of the fault draws' }),
+          .option('seed', { type: 'number', describe: 'seed of the fault draws' })
+          .example([
+            ['$0 sandbox --port 8080 --latency 20 --rate-5xx 0.05', ''],
+            ['export NLPEARL_API_TOKEN=sandbox-account:sandbox-secret   # then, in another terminal:', ''],
+            ['$0 import leads.csv --outbound sandbox-outbound --api-url http://127.0.0.1:8080', ''],
+          ]),
       async (flags) => {
+        const { runSandboxCommand } = await import('../sandbox/cli.js');
         await runSandboxCommand(
           {
             port: flags.port,
@@ -87,22 +89,40 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         );
       },
     )
-    .command('timezones', 'list the time-zone ids NLPearl accepts (Windows ids)', {}, () => {
-      printTimeZones(io.stdout);
-    })
-    .demandCommand(1, 'name a command: import, validate, retry, sandbox or timezones')
-    .strict()
+    .command(
+      'timezones',
+      'list the time-zone ids NLPearl accepts (Windows ids) and the IANA names they stand for',
+      (y) =>
+        y
+          .option('iana', { type: 'boolean', describe: 'list the IANA names too (--no-iana: ids only)' })
+          .example([['$0 timezones | grep -i berlin   # the id to write for Europe/Berlin', '']]),
+      async (flags) => {
+        const { printTimeZones } = await import('./timezones-command.js');
+        printTimeZones(io.stdout, { iana: flags.iana });
+      },
+    )
+    .completion('completion', 'print a bash/zsh completion script (nlpearl-leads completion >> ~/.bashrc)')
+    .demandCommand(1, 'name a command: import, validate, retry, sandbox, timezones or completion')
+    // Not .strict(): it refuses the `completion` command itself. Extra arguments are refused by each command.
+    .strictCommands()
+    .strictOptions()
     .epilogue(`${EXIT_CODES}\n\n${ENVIRONMENT}`)
-    .wrap(Math.min(110, process.stdout.columns || 110))
+    .wrap(Math.min(110, io.stdout.columns ?? 110))
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new UsageFailure(message);
     })
     .help()
-    .version();
+    .alias('help', 'h')
+    .version(packageVersion());
 
   try {
-    await cli.parseAsync();
+    // With a callback, yargs hands over --help, --version and completion output instead of printing it.
+    let output = '';
+    await cli.parseAsync([...argv], {}, (_error, _argv, text) => {
+      output = text;
+    });
+    if (output !== '') io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
     return exitCode;
   } catch (error) {
     if (error instanceof UsageFailure) {
@@ -125,103 +145,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 class UsageFailure extends Error {}
 
-function mappingOptions<T>(y: Argv<T>) {
-  return y
-    .positional('file', { type: 'string', describe: 'CSV file, or - for standard input' })
-    .option('phone', {
-      type: 'string',
-      describe: 'column of the phone number (default: detected)',
-      group: 'Mapping:',
-    })
-    .option('external-id', {
-      type: 'string',
-      describe: 'column of the externalId (default: detected)',
-      group: 'Mapping:',
-    })
-    .option('time-zone', {
-      type: 'string',
-      describe: 'column of the time zone (default: detected)',
-      group: 'Mapping:',
-    })
-    .option('call-data', {
-      type: 'string',
-      describe: 'only these columns (comma-separated) become callData; --no-call-data sends none',
-      group: 'Mapping:',
-    })
-    .option('map', { type: 'string', describe: 'JSON mapping file (see README)', group: 'Mapping:' })
-    .option('default-country', {
-      type: 'string',
-      describe: 'ISO country of national phone numbers, e.g. US',
-      group: 'Mapping:',
-    })
-    .option('keep-phone', {
-      type: 'boolean',
-      describe: 'send phone cells as written, not as E.164',
-      group: 'Mapping:',
-    })
-    .option('allow-duplicates', {
-      type: 'boolean',
-      describe: 'send rows that repeat an earlier phone or externalId',
-      group: 'Mapping:',
-    })
-    .option('encoding', { type: 'string', describe: 'input encoding (default: detected)', group: 'Input:' })
-    .option('delimiter', {
-      type: 'string',
-      describe: 'input delimiter: , ; tab | (default: detected)',
-      group: 'Input:',
-    })
-    .option('log-level', {
-      type: 'string',
-      choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-      default: 'info',
-      describe: 'pino JSON logs on stderr',
-    });
-}
-
-function sendOptions<T>(y: Argv<T>) {
-  return y
-    .option('outbound', {
-      type: 'string',
-      describe: 'outbound campaign id (env NLPEARL_OUTBOUND_ID)',
-      group: 'API:',
-    })
-    .option('api-url', {
-      type: 'string',
-      describe: 'default https://api.nlpearl.ai (env NLPEARL_API_URL)',
-      group: 'API:',
-    })
-    .option('concurrency', { type: 'number', describe: 'requests in flight (default 8)', group: 'Sending:' })
-    .option('rate', {
-      type: 'number',
-      describe: 'at most this many requests per second (default: adaptive)',
-      group: 'Sending:',
-    })
-    .option('timeout', { type: 'number', describe: 'seconds per attempt (default 30)', group: 'Sending:' })
-    .option('retries', {
-      type: 'number',
-      describe: 'retries per row on 429, 5xx, network faults (default 5)',
-      group: 'Sending:',
-    })
-    .option('max-errors', {
-      type: 'string',
-      describe: 'stop after n failed rows, or n% of rows sent',
-      group: 'Sending:',
-    })
-    .option('preflight', {
-      type: 'boolean',
-      describe: 'check token and outbound first (--no-preflight skips)',
-      group: 'Sending:',
-    });
-}
-
-function importOptions<T>(y: Argv<T>) {
-  return sendOptions(y)
-    .option('results', {
-      type: 'string',
-      describe: 'results file (default <input>.results.csv)',
-      group: 'Results:',
-    })
-    .option('overwrite', { type: 'boolean', describe: 'replace an existing results file', group: 'Results:' })
-    .option('resume', { type: 'boolean', describe: 'continue an existing results file', group: 'Results:' })
-    .option('dry-run', { type: 'boolean', describe: 'validate every row; send nothing', group: 'Results:' });
+/** The version in our package.json (dist/cli/main.js and src/cli/main.ts both sit two folders below it). */
+function packageVersion(): string {
+  try {
+    const json = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof json.version === 'string' ? json.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
