@@ -151,3 +151,20 @@ describe('NlpearlClient lookups', () => {
     expect(scope.isDone()).toBe(true);
   });
 });
+
+describe('NlpearlClient secrecy', () => {
+  it('redacts the token and its secret half when an error body echoes them', async () => {
+    const scope = nock(API)
+      .put('/v1/Outbound/o/Lead')
+      .reply(400, { title: `bad header: Bearer ${TOKEN}` })
+      .put('/v1/Outbound/o/Lead')
+      .reply(500, 'secret was secret-XYZ');
+    const api = client('o');
+    const first = await api.addLead({ phoneNumber: '+1' });
+    const second = await api.addLead({ phoneNumber: '+1' });
+    expect(first).toMatchObject({ message: 'HTTP 400: bad header: Bearer [redacted]' });
+    expect(second).toMatchObject({ message: 'HTTP 500: secret was [redacted]' });
+    api.close();
+    expect(scope.isDone()).toBe(true);
+  });
+});

@@ -2,6 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
 import type { ImportOptionsInput } from '../config.js';
+import type { CsvRecord } from '../csv/open-csv.js';
+import { InputError } from '../errors.js';
 import { DuplicateFinder } from '../mapping/duplicates.js';
 import { mapRecord } from '../mapping/lead.js';
 import { compactResultsFile } from '../results/compact-results.js';
@@ -75,6 +77,7 @@ async function runImport(
     });
   const limiter = new RateLimiter({ maxPerSecond: options.rate });
   let writer: ResultsWriter | undefined;
+  let unreadable: InputError | undefined;
   const stopRun = (code: StopCode, message: string) => {
     if (stopped !== undefined) return;
     stopped = { code, message };
@@ -135,7 +138,19 @@ async function runImport(
         }),
     });
 
-    for await (const record of csv.records) {
+    const records = csv.records[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<CsvRecord>;
+      try {
+        next = await records.next();
+      } catch (error) {
+        // A record that cannot be read past: the rows before it are handled and written, then the run stops.
+        if (!(error instanceof InputError)) throw error;
+        unreadable = error;
+        break;
+      }
+      if (next.done === true) break;
+      const record = next.value;
       if (stop.signal.aborted) break;
       const row = fromResults ? Number(record.cells[0]) : record.row;
       const cells = fromResults ? record.cells.slice(firstUserColumn) : record.cells;
@@ -243,6 +258,16 @@ async function runImport(
   }
   const compaction = await compactResultsFile(run.resultsPath, (message) => logger.warn(message));
   logger.debug(compaction, 'results compacted');
+  if (unreadable !== undefined) {
+    throw new InputError(
+      `${unreadable.message}; the rows before it are in ${run.resultsPath}`,
+      unreadable.code,
+      {
+        cause: unreadable,
+        line: unreadable.line,
+      },
+    );
+  }
   const durationMs = tally.elapsedMs();
   return {
     resultsPath: run.resultsPath,
@@ -253,6 +278,7 @@ async function runImport(
     durationMs,
     rowsPerSecond: durationMs > 0 ? (tally.done * 1000) / durationMs : 0,
     mapping: run.mappingLines,
+    input: { encoding: csv.encoding, delimiter: csv.delimiter },
     problems: tally.problems,
     ...(stopped === undefined ? {} : { stopped }),
     exitCode: exitCodeOf(tally.counts, stopped !== undefined),

@@ -16,6 +16,8 @@ export interface ImportSummary {
   readonly alreadyDone: number;
   readonly durationMs: number;
   readonly rowsPerSecond: number;
+  /** How the input was read: detected or given. */
+  readonly input?: { readonly encoding: string; readonly delimiter: string };
   /** Which column went where ("phoneNumber ← \"Phone\"", …). */
   readonly mapping: readonly string[];
   /** The first rows that are invalid or failed, with row, line, column and reason. */
