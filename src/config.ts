@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseMapFile } from './mapping/map-file.js';
+import { mapFileSchema, parseMapFile, type MapFile, type VARIABLE_TYPES } from './mapping/map-file.js';
 
 /**
  * Every option of a run, declared once. The CLI, a config file and library callers all go through
@@ -8,26 +8,10 @@ import { parseMapFile } from './mapping/map-file.js';
 
 export const DEFAULT_API_URL = 'https://api.nlpearl.ai';
 
-const variableType = z.enum(['string', 'int', 'float', 'boolean']);
-export type VariableType = z.infer<typeof variableType>;
-
-/** `--map <file.json>`: the columns, when detection by header name is not enough. */
-export const mapFileSchema = z.strictObject({
-  phoneNumber: z.string().min(1).optional(),
-  externalId: z.string().min(1).optional(),
-  timeZoneId: z.string().min(1).optional(),
-  callData: z
-    .record(
-      z.string().min(1),
-      z.union([
-        z.string().min(1),
-        z.strictObject({ column: z.string().min(1), type: variableType.default('string') }),
-      ]),
-    )
-    .optional(),
-  defaultCountry: z.string().length(2).optional(),
-});
-export type MapFile = z.infer<typeof mapFileSchema>;
+// The mapping file has its own module, with messages that name the key at fault; it is re-exported here so
+// that every option's schema can be found from this file.
+export { mapFileSchema, type MapFile } from './mapping/map-file.js';
+export type VariableType = (typeof VARIABLE_TYPES)[number];
 
 const maxErrors = z.union([
   z.number().int().positive(),
