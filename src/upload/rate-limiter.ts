@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AnswerLog, DecreaseTrial, TimestampRing } from './throttle-evidence.js';
 
 /**
  * The pacer every HTTP attempt passes through before it is sent: a hard cap from the user (`--rate`) and an
@@ -38,11 +39,12 @@ const MAX_PAUSE_MS = 60_000;
  * requests answered 429. Two facts shape the constants:
  * - Halving (classic AIMD) swings the rate between R/2 and R: 75% on average. So on a 429 we fall to 90% of
  *   what the server *accepted* in the last second (≈ R), not of what we sent (which includes the 429s).
- * - Every 429 may carry a Retry-After that pauses all traffic (the sandbox sends 1 s), so what costs most is
- *   how often we hit the limit, not how deep the dip is. We climb back fast to 97% of the last limit, then
- *   creep (+0.1%/s: ≈30 s to cover the last 3%), so 429s come a few times a minute, not every few seconds.
- *   Past the last limit the probe speeds up each second, in case the limit has risen or was underestimated.
- * In simulations (test/rate-limiter.test.ts) this delivers 93–96% of the limit with 1–2.5% of 429s.
+ * - A burst of 429s may carry a Retry-After that pauses all traffic (the sandbox sends 1 s), so what costs
+ *   most is how often we hit the limit, not how deep the dip is. We climb back fast to 97% of the last limit,
+ *   then creep (+0.1%/s: ≈30 s to cover the last 3%), so 429s come a few times a minute, not every few
+ *   seconds. Past the last limit the probe speeds up each second, in case the limit has risen or was
+ *   underestimated.
+ * In simulations (test/rate-limiter.test.ts) this delivers 95–97% of the limit with 0.3–2.5% of 429s.
  */
 const DECREASE = 0.9;
 /** A burst of 429s answers requests sent before we slowed down: react to it once, not once per answer. */
@@ -54,49 +56,22 @@ const RECOVER_STEP = 0.03;
 const PLATEAU = 0.97;
 /** From there, +0.1% of the last limit per second; past the limit, n × that in the n-th second. */
 const PROBE_STEP = 0.001;
-/** Most successes remembered for measuring the accepted rate (bounds memory above 10,000 requests/s). */
-const ACCEPTED_CAPACITY = 10_000;
-
-/** The last `capacity` timestamps, oldest first; pushing into a full ring forgets the oldest. */
-class TimestampRing {
-  readonly #items: Float64Array;
-  #head = 0;
-  #size = 0;
-
-  constructor(readonly capacity: number) {
-    this.#items = new Float64Array(capacity);
-  }
-
-  get size(): number {
-    return this.#size;
-  }
-
-  get full(): boolean {
-    return this.#size === this.capacity;
-  }
-
-  /** The oldest timestamp kept, or undefined when empty. */
-  get oldest(): number | undefined {
-    return this.#size === 0 ? undefined : this.#items[this.#head];
-  }
-
-  push(time: number): void {
-    if (this.full) {
-      this.#items[this.#head] = time;
-      this.#head = (this.#head + 1) % this.capacity;
-    } else {
-      this.#items[(this.#head + this.#size) % this.capacity] = time;
-      this.#size += 1;
-    }
-  }
-
-  /** Forgets timestamps at or before `time`. */
-  dropUntil(time: number): void {
-    while (this.#size > 0 && (this.#items[this.#head] ?? Infinity) <= time) {
-      this.#head = (this.#head + 1) % this.capacity;
-      this.#size -= 1;
-    }
-  }
+/*
+ * 429s that do not depend on our rate (see throttle-evidence.ts) must neither stall the run nor wear the rate
+ * down, and a fixed limit must be handled as above:
+ * - Only evidence of throttling pauses all grants for the Retry-After. A sporadic 429 delays only its own row,
+ *   whose retry waits the Retry-After anyway.
+ * - Unpaced, a 429 starts pacing on evidence, or once answers have been coming for a second (before that,
+ *   what got through "in the last second" is no rate). Paced, any 429 counts. Either way, only above the noise.
+ * - Each decrease is on trial (DecreaseTrial). When slowing down did not reduce the 429 share, we undo it:
+ *   paced or not, we are back where we were, and 429s at that share no longer count.
+ * Against a fixed limit, the 429s vanish after a decrease, so the AIMD is unchanged; only the pauses are fewer.
+ * Against random 5% 429s, pausing hardly ever starts, and pacing, if it starts, ends after one trial (7–10 s).
+ */
+interface PacingState {
+  readonly allowed: number | undefined;
+  readonly ceiling: number;
+  readonly rateAtThrottle: number;
 }
 
 interface Waiter {
@@ -111,8 +86,7 @@ export class RateLimiter {
   /** Grants of the last `capacity` requests: the hard cap's sliding window. */
   readonly #capWindow: TimestampRing | undefined;
   readonly #capWindowMs: number;
-  /** Answers that were not 429 within the last second: what the server actually lets through. */
-  readonly #accepted = new TimestampRing(ACCEPTED_CAPACITY);
+  readonly #answers = new AnswerLog();
   readonly #waiters: Waiter[] = [];
 
   /** The adaptive rate in requests/s; undefined until the first 429. */
@@ -129,6 +103,7 @@ export class RateLimiter {
   #lastStepAt = -Infinity;
   /** When pacing last held a request back: we only probe upwards while the rate is what limits us. */
   #lastHeldAt = -Infinity;
+  #trial: DecreaseTrial<PacingState> | undefined;
   #pumping = false;
   /** Aborts the pump's sleep, to re-plan when the rate changes or to clear the timer when nobody waits. */
   #wake: AbortController | undefined;
@@ -178,37 +153,35 @@ export class RateLimiter {
 
   onThrottled(retryAfterMs?: number): void {
     const now = this.#clock.now();
-    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+    this.#answered(now, true);
+    const { aboveNoise, evidence } = this.#answers.assess(now);
+    if (evidence && retryAfterMs !== undefined && retryAfterMs > 0) {
       this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(retryAfterMs, MAX_PAUSE_MS));
+      this.#wake?.abort();
     }
+    const paced = this.#allowed !== undefined;
+    const counts = aboveNoise && (paced || evidence || this.#answers.answeringFor(now) >= WINDOW_MS);
+    if (!this.#adaptive || !counts) return;
     // No step up in a second that saw a 429.
     this.#lastStepAt = now;
-    if (this.#adaptive && now - this.#lastDecreaseAt >= DECREASE_EVERY_MS) {
-      // Re-measure the limit only once we have sent at the current rate for a while: right after a decrease
-      // (or the first burst), the server's window is still full of the earlier traffic and refuses nearly
-      // everything, which says nothing about the new rate. The limit is at most what we were sending (a 429
-      // on the plateau means the plateau was too high) and what got through, and one 429 may lower it by
-      // one step only (what got through is near zero after a long Retry-After pause).
-      if (now - this.#lastDecreaseAt >= SETTLE_MS) {
-        this.#rateAtThrottle = this.#allowed ?? Infinity;
-        const measured = Math.min(this.#rateAtThrottle, this.#acceptedLastSecond(now));
-        this.#ceiling = Math.max(1, measured, this.#ceiling * DECREASE);
-      }
-      this.#setAllowed(Math.max(1, Math.min(this.#allowed ?? Infinity, this.#ceiling) * DECREASE));
-      this.#pastCeiling = 0;
-      this.#lastDecreaseAt = now;
+    if (now - this.#lastDecreaseAt < DECREASE_EVERY_MS) return;
+    const trial = this.#trial;
+    if (trial === undefined) {
+      this.#trial = new DecreaseTrial(now, this.#state(), SETTLE_MS);
+      this.#decrease(now);
+    } else if (evidence && trial.settling(now)) {
+      this.#decrease(now); // a flood answering what we sent before the decrease; once settled, 429s are counted
     }
-    this.#wake?.abort();
   }
 
   onSuccess(): void {
     const now = this.#clock.now();
-    this.#accepted.push(now);
+    this.#answered(now, false);
     if (this.#allowed === undefined) return;
     if (now - this.#lastDecreaseAt < WINDOW_MS) {
       // Answers to requests sent before the 429 are still coming in: the first 429 of a burst can overtake
       // them, so the ceiling measured at the 429 may be low. Raise it as they arrive.
-      const accepted = Math.min(this.#rateAtThrottle, this.#acceptedLastSecond(now));
+      const accepted = Math.min(this.#rateAtThrottle, this.#answers.acceptedLastSecond(now));
       if (accepted > this.#ceiling) {
         this.#ceiling = accepted;
         this.#setAllowed(Math.max(this.#allowed, accepted * DECREASE));
@@ -227,9 +200,51 @@ export class RateLimiter {
     }
   }
 
-  #acceptedLastSecond(now: number): number {
-    this.#accepted.dropUntil(now - WINDOW_MS);
-    return this.#accepted.size;
+  /**
+   * Re-measures the limit only once we have sent at the current rate for a while: right after a decrease (or
+   * the first burst), the server's window is still full of the earlier traffic and refuses nearly everything,
+   * which says nothing about the new rate. The limit is at most what we were sending (a 429 on the plateau
+   * means the plateau was too high) and what got through, and one 429 may lower it by one step only (what got
+   * through is near zero after a long Retry-After pause). A trial's count measures it better: `measured`.
+   */
+  #decrease(now: number, measured?: number): void {
+    if (measured !== undefined) {
+      this.#rateAtThrottle = this.#allowed ?? Infinity;
+      this.#ceiling = Math.max(1, measured);
+    } else if (now - this.#lastDecreaseAt >= SETTLE_MS) {
+      this.#rateAtThrottle = this.#allowed ?? Infinity;
+      measured = Math.min(this.#rateAtThrottle, this.#answers.acceptedLastSecond(now));
+      this.#ceiling = Math.max(1, measured, this.#ceiling * DECREASE);
+    }
+    this.#setAllowed(Math.max(1, Math.min(this.#allowed ?? Infinity, this.#ceiling) * DECREASE));
+    this.#pastCeiling = 0;
+    this.#lastDecreaseAt = now;
+  }
+
+  /** Logs an answer, and follows the trial, if any, to its verdict. */
+  #answered(now: number, throttled: boolean): void {
+    this.#answers.add(now, throttled);
+    const trial = this.#trial;
+    if (trial === undefined) return;
+    const verdict = trial.answered(now, throttled);
+    if (verdict.kind === 'wait') return;
+    if (verdict.kind === 'again') {
+      trial.decreasedAgain(now + SETTLE_MS, this.#state());
+      this.#decrease(now, verdict.accepted); // the count measured the limit better than any one second
+      return;
+    }
+    this.#trial = undefined;
+    this.#answers.noise = verdict.kind === 'noise' ? verdict.share : 0;
+    if (verdict.kind === 'noise') this.#restore(verdict.undo);
+  }
+
+  #state(): PacingState {
+    return { allowed: this.#allowed, ceiling: this.#ceiling, rateAtThrottle: this.#rateAtThrottle };
+  }
+
+  #restore(state: PacingState): void {
+    ({ allowed: this.#allowed, ceiling: this.#ceiling, rateAtThrottle: this.#rateAtThrottle } = state);
+    this.#wake?.abort();
   }
 
   /** The user's cap always wins; re-plans a sleeping pump, whose wake-up time may have moved. */
@@ -252,9 +267,10 @@ export class RateLimiter {
     this.#capWindow?.push(now);
     if (this.#allowed !== undefined) {
       const interval = WINDOW_MS / this.#allowed;
-      // Evenly spaced grants: a burst of r at the top of each second is what trips a server's throttle. A late
-      // timer may catch up by one interval, so timer jitter does not lower the average rate.
-      this.#nextPacedAt = Math.max(this.#nextPacedAt, now - interval) + interval;
+      // Evenly spaced grants: a burst of r at the top of each second is what trips a server's throttle. A
+      // timer that fires late may catch up by less than one interval, so jitter does not lower the average
+      // rate; after an idle spell the schedule starts afresh instead of bursting.
+      this.#nextPacedAt = (this.#nextPacedAt < now - interval ? now : this.#nextPacedAt) + interval;
     }
   }
 
