@@ -27,18 +27,21 @@ const args = [
   results,
   '--overwrite',
   '--log-level',
-  'warn',
+  'error',
 ];
 console.log(
   `$ nlpearl-leads ${args
     .slice(1)
-    .map((a) => path.relative(root, a) || a)
+    .map((arg) => (path.isAbsolute(arg) ? path.relative(root, arg) : arg))
     .join(' ')}\n`,
 );
+// stderr gets its own pipe: when stdout and stderr are one stream (as under `npm run demo | less`), the CLI
+// writes its summary as a JSON log line instead of the table a person wants to read here.
 const child = spawn(process.execPath, args, {
-  stdio: ['ignore', 'inherit', 'inherit'],
+  stdio: ['ignore', 'inherit', 'pipe'],
   env: { ...process.env, NLPEARL_API_TOKEN: sandbox.token },
 });
+child.stderr.pipe(process.stderr);
 const code = await new Promise((resolve) => child.on('exit', resolve));
 await sandbox.close();
 console.log(`\nThe import exited ${code}; the sandbox received ${sandbox.leads.length} leads.`);
