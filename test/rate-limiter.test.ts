@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, type Clock } from '../src/upload/rate-limiter.js';
+import { createRandom } from '../src/sandbox/faults.js';
 
 /** A virtual clock: time moves only in `runUntil`, timer by timer, so the simulations are deterministic. */
 interface Timer {
@@ -62,18 +63,6 @@ class FakeClock implements Clock {
   }
 }
 
-/** mulberry32: a seeded PRNG so the simulated latencies are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** A true sliding window: a request is accepted when fewer than `limit` were accepted in the last second. */
 function slidingServer(limit: number): (now: number) => boolean {
   const accepted: number[] = [];
@@ -101,7 +90,7 @@ function fixedWindowServer(limit: number): (now: number) => boolean {
 
 /** Like the sandbox's fault mode: refuses a random `share` of requests, whatever the rate. */
 function randomServer(share: number, seed: number): () => boolean {
-  const random = seeded(seed);
+  const random = createRandom(seed);
   return () => random() >= share;
 }
 
@@ -133,7 +122,7 @@ async function simulate(options: {
 }): Promise<SimulationResult> {
   const clock = new FakeClock();
   const limiter = options.pacer ?? new RateLimiter({ clock });
-  const random = seeded(42);
+  const random = createRandom(42);
   const [minLatency, maxLatency] = options.latencyMs ?? [20, 80];
   const end = options.seconds * 1000;
   const result: SimulationResult = { delivered: 0, sent: 0, throttled: 0, stalledMs: 0 };

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
+import { readTextFile } from './read-text-file.js';
 import type { OutputStream } from './io.js';
 
 /** Shorter secrets are not searched for: replacing every "ab" in the output would garble it, not protect it. */
@@ -126,17 +126,7 @@ export function resolveToken(
 
 /** Reads a token file, trimmed. Messages name the file, never its content. */
 export function readTokenFile(file: string, via: string, redactor: Redactor): ResolvedToken {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code;
-    throw new UsageError(`cannot read the token file ${file} (${via}): ${why}`, 'TOKEN_MISSING', {
-      cause: error,
-    });
-  }
-  const token = text.replace(/^\uFEFF/, '').trim();
+  const token = readTextFile(file, `the token file ${file} (${via})`, 'TOKEN_MISSING').trim();
   if (token === '') throw new UsageError(`the token file ${file} (${via}) is empty`, 'TOKEN_MISSING');
   redactor.addToken(token);
   return { token, source: `the token file ${file}` };

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import {
   DEFAULT_API_URL,
@@ -11,6 +10,7 @@ import {
 import { parseMapFile } from '../mapping/map-file.js';
 import { UsageError } from '../errors.js';
 import { checkApiUrl, checkToken } from '../pipeline/preflight-checks.js';
+import { readTextFile } from './read-text-file.js';
 import { resolveToken, type Redactor } from './secrets.js';
 
 /** The flags of `import`, `validate` and `retry`, as yargs hands them over (camel-cased). */
@@ -170,16 +170,9 @@ export function readMapFile(file: string): MapFile {
  * quotes the file, and a file can hold what must not be printed.
  */
 function readJsonFile(file: string, what: string): unknown {
-  let text: string;
+  const text = readTextFile(file, `the ${what} ${file}`, 'CONFIG');
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code;
-    throw new UsageError(`cannot read the ${what} ${file}: ${why}`, 'CONFIG', { cause: error });
-  }
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new UsageError(`the ${what} ${file} is not valid JSON: ${jsonProblem(error, text)}`, 'CONFIG');
   }
