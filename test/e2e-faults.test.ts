@@ -200,3 +200,79 @@ describe('stopping and crashing', () => {
     expect(lookups.length).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe('pre-flight and the error budget', () => {
+  it('refuses bad credentials and an unknown outbound before sending anything (exit 2)', async () => {
+    sandbox = await startSandbox();
+    const input = path.join(tempDir(), 'leads.csv');
+    writeLeadsCsv(input, 5);
+    const badToken = await runCli(importArgs(input, sandbox.url), {
+      NLPEARL_API_TOKEN: 'acct-1:wrong-secret',
+    });
+    expect(badToken.code).toBe(2);
+    expect(badToken.stderr).toMatch(
+      /^nlpearl-leads: credentials rejected by NLPearl \(HTTP 401\): the token must be "AccountId:SecretKey" from Settings → API, both parts current; nothing was sent\n$/,
+    );
+    const badOutbound = await runCli(
+      ['import', input, '--outbound', '66a1f0-pearl', '--api-url', sandbox.url],
+      {
+        NLPEARL_API_TOKEN: sandbox.token,
+      },
+    );
+    expect(badOutbound.code).toBe(2);
+    expect(badOutbound.stderr).toContain(
+      `outbound "66a1f0-pearl" not found (HTTP 404): v1 wants the outbound campaign's id, not the Pearl id in the platform's URL; nothing was sent`,
+    );
+    expect(sandbox.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    expect(sandbox.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 401', 'POST 404']);
+  });
+
+  it('--no-preflight goes straight to the rows', async () => {
+    sandbox = await startSandbox();
+    const input = path.join(tempDir(), 'leads.csv');
+    writeLeadsCsv(input, 3);
+    const run = await runCli(importArgs(input, sandbox.url, '--no-preflight'), {
+      NLPEARL_API_TOKEN: sandbox.token,
+    });
+    expect(run.code).toBe(0);
+    expect(sandbox.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
+  });
+
+  it('stops with exit 3 once --max-errors rows have failed against the API', async () => {
+    sandbox = await startSandbox();
+    const input = path.join(tempDir(), 'leads.csv');
+    writeLeadsCsv(input, 200);
+    const rejected = Array.from({ length: 40 }, () => ({
+      status: 400,
+      body: { title: 'One or more validation errors occurred.', errors: { PhoneNumber: ['Not reachable.'] } },
+    }));
+    sandbox.enqueue(...rejected);
+    const run = await runCli(importArgs(input, sandbox.url, '--max-errors', '10', '--concurrency', '2'), {
+      NLPEARL_API_TOKEN: sandbox.token,
+    });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain(
+      'Stopped: error budget spent: 10 rows failed against the API (--max-errors 10)',
+    );
+    const results = readResults(path.join(path.dirname(input), 'leads.results.csv'));
+    expect(results.filter((r) => r._status === 'failed').length).toBeGreaterThanOrEqual(10);
+    expect(results.filter((r) => r._status === 'failed').length).toBeLessThanOrEqual(11);
+    expect(results.length).toBeLessThan(200);
+  });
+
+  it('a share: --max-errors 50% is judged after 20 rows sent', async () => {
+    sandbox = await startSandbox({ faults: { rate5xx: 1 } });
+    const input = path.join(tempDir(), 'leads.csv');
+    writeLeadsCsv(input, 300);
+    const run = await runCli(importArgs(input, sandbox.url, '--max-errors', '50%', '--retries', '0'), {
+      NLPEARL_API_TOKEN: sandbox.token,
+    });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(
+      /Stopped: error budget spent: (\d+) of \1 rows sent failed \(--max-errors 50%\)/,
+    );
+    const results = readResults(path.join(path.dirname(input), 'leads.results.csv'));
+    expect(results.length).toBeGreaterThanOrEqual(20);
+    expect(results.length).toBeLessThan(40);
+  });
+});
