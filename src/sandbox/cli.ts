@@ -19,6 +19,11 @@ export interface SandboxCommandOptions {
   revokeAfter?: number;
   throttleRps?: number;
   seed?: number;
+  /**
+   * Keep every request and lead in memory (`recordRequests`, `recordLeads`). Default true; false (`--no-record`)
+   * only counts them, for benchmarks of millions of rows.
+   */
+  record?: boolean;
 }
 
 export interface SandboxCommandIo {
@@ -69,6 +74,8 @@ export async function runSandboxCommand(opts: SandboxCommandOptions, io: Sandbox
         outbounds,
         faults,
         seed: opts.seed,
+        recordRequests: opts.record ?? true,
+        recordLeads: opts.record ?? true,
       });
     } catch (error) {
       // A bad fault value or a port in use is the user's to fix: say which, in one line.

@@ -194,7 +194,11 @@ const SORT_KEYS: Record<string, (lead: SandboxLead) => string> = {
   externalid: (lead) => lead.externalId ?? '',
 };
 
-/** Every created lead, indexed so that lookups stay O(1) however many leads a benchmark creates. */
+/**
+ * Every created lead, indexed so that lookups stay O(1) however many leads a benchmark creates. With `keep`
+ * false it only counts them: a million-row benchmark then costs the sandbox no memory, but Get Lead and Search
+ * Leads answer as if no lead existed.
+ */
 export class LeadsStore {
   /** Creation order; cleared in place so that references handed out stay current. */
   readonly all: SandboxLead[] = [];
@@ -204,14 +208,24 @@ export class LeadsStore {
   // ObjectId-like ids: a random per-store prefix and a counter keep them unique without a random draw per lead.
   readonly #idPrefix = randomBytes(5).toString('hex');
   #counter = 0;
+  #created = 0;
+
+  constructor(readonly keep = true) {}
+
+  /** Leads created since the last `clear()`, kept or not. */
+  get created(): number {
+    return this.#created;
+  }
 
   add(outboundId: string, input: AddLeadInput, now: number): SandboxLead {
     this.#counter = (this.#counter + 1) % 0x1000000;
+    this.#created += 1;
     const seconds = Math.floor(now / 1000)
       .toString(16)
       .padStart(8, '0');
     const id = `${seconds}${this.#idPrefix}${this.#counter.toString(16).padStart(6, '0')}`;
     const lead: SandboxLead = { id, outboundId, ...input, created: new Date(now).toISOString() };
+    if (!this.keep) return lead;
     this.all.push(lead);
     this.#byId.set(id, lead);
     // Later leads overwrite earlier ones: lookups by external id answer the latest, as the brief asks.
@@ -258,6 +272,7 @@ export class LeadsStore {
   }
 
   clear(): void {
+    this.#created = 0;
     this.all.length = 0;
     this.#byId.clear();
     this.#byExternalId.clear();

@@ -27,6 +27,17 @@ export interface SandboxOptions {
   readonly faults?: Partial<Faults>;
   /** Seeds the PRNG that draws faults, so runs are repeatable. Default 1. */
   readonly seed?: number;
+  /**
+   * Keep every API request, with its parsed body, in `requests`. Default true. A benchmark of a million rows
+   * turns it off: `requests` then stays empty, while `stats()` still counts every request and status.
+   */
+  readonly recordRequests?: boolean;
+  /**
+   * Keep every created lead (`leads`, Get Lead, Search Leads). Default true. Turned off, leads are only
+   * counted (`stats().created`) and lookups answer 404, so a client that looks a lead up after a dropped
+   * answer would send it again: for benchmarks without connection faults only.
+   */
+  readonly recordLeads?: boolean;
 }
 
 /** One API request (control endpoints are not recorded). The token itself is never stored. */
@@ -55,8 +66,9 @@ export interface Sandbox {
   readonly url: string;
   readonly port: number;
   readonly token: string;
-  /** Every created lead, in creation order. */
+  /** Every created lead, in creation order; empty when started with `recordLeads: false`. */
   readonly leads: SandboxLead[];
+  /** Every API request, in arrival order; empty when started with `recordRequests: false`. */
   readonly requests: SandboxRequest[];
   setFaults(faults: Partial<Faults>): void;
   enqueue(...answers: ScriptedAnswer[]): void;
@@ -80,8 +92,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const token = options.token ?? SANDBOX_TOKEN;
   const outbounds = new Set(options.outbounds ?? [SANDBOX_OUTBOUND]);
   const injector = new FaultInjector(options.faults, options.seed ?? 1);
-  const store = new LeadsStore();
+  const store = new LeadsStore(options.recordLeads ?? true);
+  const recordRequests = options.recordRequests ?? true;
   const requests: SandboxRequest[] = [];
+  let requestCount = 0;
   const peak = new SlidingWindowPeak(1000);
   let byStatus: Record<string, number> = {};
   const timers = new Set<NodeJS.Timeout>();
@@ -96,8 +110,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
 
   const stats = (): SandboxStats => ({
-    requests: requests.length,
-    created: store.all.length,
+    requests: requestCount,
+    created: store.created,
     byStatus: { ...byStatus },
     maxPerSecond: peak.max,
   });
@@ -105,6 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const reset = (): void => {
     store.clear();
     requests.length = 0;
+    requestCount = 0;
     byStatus = {};
     peak.reset();
     injector.reset();
@@ -122,10 +137,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       path: req.url ?? '/',
       status: 0,
       at,
-      body: body.kind === 'json' ? body.value : undefined,
+      body: recordRequests && body.kind === 'json' ? body.value : undefined,
       authorized: isAuthorized(req.headers.authorization, token),
     };
-    requests.push(record);
+    requestCount += 1;
+    if (recordRequests) requests.push(record);
     const outcome = answer(route, record, body, now);
     const status = outcome.kind === 'send' ? outcome.status : 0;
     record.status = status;
