@@ -77,6 +77,26 @@ describe('faults during a run', () => {
     expect(stats.byStatus['429']).toBeGreaterThan(100);
   }, 150_000);
 
+  it('--rate: the server never sees more than n requests in a second, pre-flight and retries included', async () => {
+    sandbox = await startSandbox({ seed: 7, faults: { rate5xx: 0.15 } });
+    const input = path.join(tempDir(), 'leads.csv');
+    writeLeadsCsv(input, 150);
+    const run = await runCli(importArgs(input, sandbox.url, '--rate', '40', '--concurrency', '16'), {
+      NLPEARL_API_TOKEN: sandbox.token,
+    });
+    expect(run.code).toBe(0);
+    expect(sandbox.leads).toHaveLength(150);
+    const arrivals = sandbox.requests.map((r) => r.at).sort((a, b) => a - b);
+    expect(arrivals.length).toBeGreaterThan(165); // the pre-flight and ~25 retries of 503s went through it too
+    let busiest = 0;
+    for (let i = 0, j = 0; i < arrivals.length; i += 1) {
+      while (j < arrivals.length && arrivals[j]! < arrivals[i]! + 1000) j += 1;
+      busiest = Math.max(busiest, j - i);
+    }
+    expect(busiest).toBeLessThanOrEqual(40);
+    expect(busiest).toBeGreaterThanOrEqual(30); // paced near the cap, not far below it
+  }, 60_000);
+
   it('stops within seconds when the key is revoked, then --resume creates the rest once', async () => {
     sandbox = await startSandbox({ faults: { revokeAfter: 300, latencyMs: 5 } });
     const input = path.join(tempDir(), 'leads.csv');

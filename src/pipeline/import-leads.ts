@@ -88,7 +88,10 @@ async function runImport(
     stopRun('INTERRUPTED', 'interrupted; the outcomes reached so far are in the results file');
 
   try {
-    if (!options.dryRun && options.preflight) await checkAccess(api, outbound, logger);
+    if (!options.dryRun && options.preflight) {
+      await limiter.acquire(); // --rate counts every request, this one too
+      await checkAccess(api, outbound, logger);
+    }
     const out = (writer = ResultsWriter.open(run.resultsPath, run.outputHeader, run.writeMode));
     deps.onWriter?.(() => out.flush());
     if (deps.signal?.aborted) onSignal();
@@ -97,7 +100,10 @@ async function runImport(
     const pacer =
       deps.pacer ??
       new CircuitBreaker(limiter, DEFAULT_CIRCUIT_BREAKER, {
-        probe: async () => (await api.checkAccess()).ok,
+        probe: async () => {
+          await limiter.acquire();
+          return (await api.checkAccess()).ok;
+        },
         onOpen: (failures) =>
           logger.warn({ failures }, 'the API looks down: sending paused; probing it before going on'),
         onClose: (downMs) => logger.info({ downMs }, 'the API answers again: sending resumed'),

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AnswerLog, DecreaseTrial, TimestampRing } from './throttle-evidence.js';
+import { RequestCap } from './request-cap.js';
+import { AnswerLog, DecreaseTrial } from './throttle-evidence.js';
 
 /**
  * The pacer every HTTP attempt passes through before it is sent: a hard cap from the user (`--rate`) and an
@@ -16,8 +17,8 @@ export interface Clock {
 
 export interface RateLimiterOptions {
   /**
-   * Hard cap: at most this many requests start in any sliding 1-second window (the user's `--rate`).
-   * Default undefined: no cap.
+   * Hard cap: at most this many requests in any 1-second window as the server sees them, paced evenly (the
+   * user's `--rate`; see RequestCap). Default undefined: no cap.
    */
   readonly maxPerSecond?: number;
   /** Adaptive pacing on 429s: find the server's limit and stay just below it. Default true. */
@@ -82,10 +83,7 @@ interface Waiter {
 export class RateLimiter {
   readonly #clock: Clock;
   readonly #adaptive: boolean;
-  readonly #cap: number | undefined;
-  /** Grants of the last `capacity` requests: the hard cap's sliding window. */
-  readonly #capWindow: TimestampRing | undefined;
-  readonly #capWindowMs: number;
+  readonly #cap: RequestCap | undefined;
   readonly #answers = new AnswerLog();
   readonly #waiters: Waiter[] = [];
 
@@ -110,24 +108,15 @@ export class RateLimiter {
 
   constructor(options: RateLimiterOptions = {}) {
     const { maxPerSecond, adaptive = true, clock = systemClock } = options;
-    if (maxPerSecond !== undefined && !(Number.isFinite(maxPerSecond) && maxPerSecond > 0)) {
-      throw new RangeError(`Expected maxPerSecond to be a positive number, got ${String(maxPerSecond)}`);
-    }
     this.#clock = clock;
     this.#adaptive = adaptive;
-    this.#cap = maxPerSecond;
-    if (maxPerSecond !== undefined) {
-      // A fractional cap keeps "at most maxPerSecond in any second": 2.5/s allows 2 per second, 0.5/s one per 2 s.
-      this.#capWindow = new TimestampRing(Math.max(1, Math.floor(maxPerSecond)));
-      this.#capWindowMs = maxPerSecond < 1 ? WINDOW_MS / maxPerSecond : WINDOW_MS;
-    } else {
-      this.#capWindowMs = WINDOW_MS;
-    }
+    this.#cap = maxPerSecond === undefined ? undefined : new RequestCap(maxPerSecond);
   }
 
   get currentRate(): number | undefined {
-    if (this.#allowed === undefined) return this.#cap;
-    return this.#cap === undefined ? this.#allowed : Math.min(this.#allowed, this.#cap);
+    const cap = this.#cap?.perSecond;
+    if (this.#allowed === undefined) return cap;
+    return cap === undefined ? this.#allowed : Math.min(this.#allowed, cap);
   }
 
   acquire(signal?: AbortSignal): Promise<void> {
@@ -249,22 +238,21 @@ export class RateLimiter {
 
   /** The user's cap always wins; re-plans a sleeping pump, whose wake-up time may have moved. */
   #setAllowed(rate: number): void {
-    this.#allowed = Math.min(rate, this.#cap ?? Infinity);
+    this.#allowed = Math.min(rate, this.#cap?.perSecond ?? Infinity);
     this.#wake?.abort();
   }
 
   /** The earliest time the next request may start under the cap, the pause and the pacing. */
   #earliestGrant(): number {
     let at = this.#pausedUntil;
-    const window = this.#capWindow;
-    if (window?.full) at = Math.max(at, (window.oldest ?? -Infinity) + this.#capWindowMs);
+    if (this.#cap !== undefined) at = Math.max(at, this.#cap.earliest());
     if (this.#allowed !== undefined) at = Math.max(at, this.#nextPacedAt);
     return at;
   }
 
   #grant(): void {
     const now = this.#clock.now();
-    this.#capWindow?.push(now);
+    this.#cap?.granted(now);
     if (this.#allowed !== undefined) {
       const interval = WINDOW_MS / this.#allowed;
       // Evenly spaced grants: a burst of r at the top of each second is what trips a server's throttle. A
