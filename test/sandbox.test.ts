@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runSandboxCommand } from '../src/sandbox/cli.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import type { Sandbox, SandboxOptions } from '../src/sandbox/server.js';
+import { startCli } from './helpers/run-cli.js';
+import type { RunningCli } from './helpers/run-cli.js';
 
 const OUTBOUND = 'sandbox-outbound';
 let sandbox: Sandbox | undefined;
@@ -357,6 +359,124 @@ describe('control endpoints', () => {
     agent.destroy();
     expect(new Set(ports).size).toBe(1);
   });
+});
+
+describe('without recording (recordRequests: false, recordLeads: false)', () => {
+  it('keeps no request and no lead, yet counts every request, status and created lead', async () => {
+    const sb = await start({ recordRequests: false, recordLeads: false });
+    const answers = await Promise.all([
+      addLead(sb, { phoneNumber: '+12125550100', externalId: 'crm-1' }),
+      addLead(sb, { phoneNumber: '+12125550101' }),
+      addLead(sb, { phoneNumber: '+12125550102' }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    const { leadId } = (await answers[0].json()) as { leadId: string };
+    expect(leadId).toMatch(/^[0-9a-f]{24}$/);
+    expect((await addLead(sb, '{"phoneNumber":')).status).toBe(400);
+    expect((await call(sb, { body: { phoneNumber: '+12125550103' }, token: 'x' })).status).toBe(401);
+
+    // Leads are counted, not kept: every lookup misses.
+    for (const path of [
+      `/v1/Outbound/${OUTBOUND}/Lead/${leadId}`,
+      `/v1/Outbound/${OUTBOUND}/Lead/External/crm-1`,
+    ]) {
+      expect((await call(sb, { method: 'GET', path })).status).toBe(404);
+    }
+    const search = await call(sb, {
+      method: 'POST',
+      path: `/v1/Outbound/${OUTBOUND}/Leads`,
+      body: { skip: 0, limit: 10, isAscending: true, searchInput: '+12125550100' },
+    });
+    expect(search.status).toBe(200);
+    expect(((await search.json()) as { count: number }).count).toBe(0);
+
+    expect(sb.requests).toEqual([]);
+    expect(sb.leads).toEqual([]);
+    const expected = {
+      requests: 8,
+      created: 3,
+      byStatus: { 200: 4, 400: 1, 401: 1, 404: 2 },
+      maxPerSecond: expect.any(Number) as unknown,
+    };
+    expect(sb.stats()).toEqual(expected);
+    expect(await (await fetch(`${sb.url}/_sandbox/stats`)).json()).toEqual(expected);
+    expect(await (await fetch(`${sb.url}/_sandbox/leads`)).json()).toEqual([]);
+  });
+});
+
+describe('nlpearl-leads sandbox (the built CLI)', () => {
+  let cli: RunningCli | undefined;
+
+  afterEach(async () => {
+    if (cli !== undefined && cli.child.exitCode === null && cli.child.signalCode === null) {
+      cli.child.kill('SIGKILL');
+      await cli.done;
+    }
+    cli = undefined;
+  });
+
+  /** The URL of the sandbox's listening line, read from the running CLI's stdout. */
+  function listeningUrl(running: RunningCli): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let stdout = '';
+      const timer = setTimeout(
+        () => reject(new Error(`no listening line within 20 s; stderr: ${running.stderr()}`)),
+        20_000,
+      );
+      running.child.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /^NLPearl sandbox listening on (http:\/\/127\.0\.0\.1:\d+) /.exec(stdout);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      void running.done.then((run) => {
+        clearTimeout(timer);
+        reject(new Error(`the sandbox exited (${run.code ?? run.signal}) before listening: ${run.stderr}`));
+      });
+    });
+  }
+
+  it.each([
+    ['--no-record', ['--no-record'], 0],
+    ['the default (--record)', [], 3],
+  ])(
+    '%s: listens, counts Add Lead requests in /_sandbox/stats, stops on SIGTERM',
+    async (_name, flags, kept) => {
+      cli = startCli(['sandbox', ...flags, '--port', '0']);
+      const url = await listeningUrl(cli);
+      const put = (phoneNumber: string): Promise<Response> =>
+        fetch(`${url}/v1/Outbound/${OUTBOUND}/Lead`, {
+          method: 'PUT',
+          headers: {
+            authorization: 'Bearer sandbox-account:sandbox-secret',
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ phoneNumber }),
+        });
+      const answers = await Promise.all(['+12125550100', '+12125550101', '+12125550102'].map(put));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+      const { leadId } = (await answers[0]!.json()) as { leadId: string };
+      const lookup = await fetch(`${url}/v1/Outbound/${OUTBOUND}/Lead/${leadId}`, {
+        headers: { authorization: 'Bearer sandbox-account:sandbox-secret' },
+      });
+      expect(lookup.status).toBe(kept > 0 ? 200 : 404);
+
+      expect(await (await fetch(`${url}/_sandbox/stats`)).json()).toEqual({
+        requests: 4,
+        created: 3,
+        byStatus: kept > 0 ? { 200: 4 } : { 200: 3, 404: 1 },
+        maxPerSecond: expect.any(Number) as unknown,
+      });
+      expect(await (await fetch(`${url}/_sandbox/leads`)).json()).toHaveLength(kept);
+
+      cli.child.kill('SIGTERM');
+      const run = await cli.done;
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    },
+  );
 });
 
 describe('runSandboxCommand', () => {

@@ -65,6 +65,11 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
           .option('rate-hang', { type: 'number', describe: 'share never answered (0..1)' })
           .option('throttle', { type: 'number', describe: 'answer 429 above this many requests per second' })
           .option('seed', { type: 'number', describe: 'seed of the fault draws' })
+          .option('record', {
+            type: 'boolean',
+            default: true,
+            describe: 'keep requests and leads in memory (--no-record: counts only)',
+          })
           .example([
             ['$0 sandbox --port 8080 --latency 20 --rate-5xx 0.05', ''],
             ['export NLPEARL_API_TOKEN=sandbox-account:sandbox-secret   # then, in another terminal:', ''],
@@ -84,6 +89,7 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
             rateHang: flags['rate-hang'],
             throttleRps: flags.throttle,
             seed: flags.seed,
+            record: flags.record,
           },
           { stdout: io.stdout },
         );
