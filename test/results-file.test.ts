@@ -45,6 +45,28 @@ describe('ResultsWriter', () => {
     );
   });
 
+  it('journals the rows starting in one turn with one write, before any of their requests may leave', async () => {
+    const file = path.join(tempDir(), 'r.csv');
+    const writer = ResultsWriter.open(file, HEADER, 'create');
+    const header = fs.readFileSync(file, 'utf8');
+    const first = writer.writeBeforeSending({ row: 1, status: 'sending', attempts: 0 }, ['+15550001', 'a']);
+    const second = writer.writeBeforeSending({ row: 2, status: 'sending', attempts: 0 }, ['+15550002', 'b']);
+    expect(second).toBe(first); // one write for both
+    expect(fs.readFileSync(file, 'utf8')).toBe(header); // not yet: the promise is the go-ahead
+    await first;
+    expect(fs.readFileSync(file, 'utf8')).toBe(
+      `${header}1,sending,,,,+15550001,a\n2,sending,,,,+15550002,b\n`,
+    );
+    const third = writer.writeBeforeSending({ row: 3, status: 'sending', attempts: 0 }, ['+15550003', 'c']);
+    expect(third).not.toBe(first); // a later turn gets a write of its own
+    await third;
+    expect(writer.lines).toBe(3);
+    writer.close();
+    await expect(
+      writer.writeBeforeSending({ row: 4, status: 'sending', attempts: 0 }, ['+15550004', 'd']),
+    ).rejects.toThrow('is closed: the row cannot be journaled');
+  });
+
   it('refuses to create over an existing file', () => {
     const file = path.join(tempDir(), 'r.csv');
     write(file, []);

@@ -35,8 +35,13 @@ const net = (code: string) => ({ ok: false, failure: { kind: 'network', code }, 
 function context(api: LeadApi, stop = new AbortController().signal) {
   const throttles: (number | undefined)[] = [];
   const sleeps: number[] = [];
+  const paced = { count: 0 };
   const pacer: Pacer = {
-    acquire: (signal) => (signal?.aborted ? Promise.reject(new Error('stopped')) : Promise.resolve()),
+    acquire: (signal) => {
+      if (signal?.aborted) return Promise.reject(new Error('stopped'));
+      paced.count += 1;
+      return Promise.resolve();
+    },
     onThrottled: (ms) => throttles.push(ms),
     onSuccess: () => undefined,
   };
@@ -52,7 +57,7 @@ function context(api: LeadApi, stop = new AbortController().signal) {
     random: () => 0,
     now: () => 0,
   };
-  return { ctx, throttles, sleeps };
+  return { ctx, throttles, sleeps, paced };
 }
 
 const body = { phoneNumber: '+12125550100', externalId: 'crm-1' };
@@ -62,11 +67,33 @@ describe('sendLead', () => {
     const { api, calls } = scriptedApi([ok('lead-1')]);
     const journal: string[] = [];
     const outcome = await sendLead(body, context(api).ctx, {
-      beforeFirstRequest: () => journal.push('sending'),
+      beforeFirstRequest: () => {
+        journal.push('sending');
+      },
     });
     expect(outcome).toEqual({ status: 'created', leadId: 'lead-1', attempts: 1, foundByLookup: false });
     expect(calls).toEqual(['PUT +12125550100']);
     expect(journal).toEqual(['sending']);
+  });
+
+  it('sends nothing until the journal line is written, and nothing at all when it cannot be', async () => {
+    const { api, calls } = scriptedApi([ok('lead-1')]);
+    let written: () => void = () => undefined;
+    const sending = sendLead(body, context(api).ctx, {
+      beforeFirstRequest: () => new Promise<void>((resolve) => (written = resolve)),
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual([]);
+    written();
+    await expect(sending).resolves.toMatchObject({ status: 'created', leadId: 'lead-1' });
+    expect(calls).toEqual(['PUT +12125550100']);
+
+    const failing = scriptedApi([ok('lead-2')]);
+    const refused = sendLead(body, context(failing.api).ctx, {
+      beforeFirstRequest: () => Promise.reject(new Error('ENOSPC: no space left on device')),
+    });
+    await expect(refused).rejects.toThrow('ENOSPC');
+    expect(failing.calls).toEqual([]);
   });
 
   it('retries 503 twice then succeeds with 3 attempts', async () => {
@@ -159,7 +186,7 @@ describe('sendLead', () => {
     expect(outcome).toMatchObject({ status: 'unknown', attempts: 1 });
   });
 
-  it('fails after the retries are spent, and checks once more by externalId', async () => {
+  it('fails after the retries are spent, and checks once more by externalId, paced like the rest', async () => {
     const { api, calls } = scriptedApi(
       [net('ETIMEDOUT'), net('ETIMEDOUT'), net('ETIMEDOUT'), net('ETIMEDOUT')],
       [
@@ -169,9 +196,11 @@ describe('sendLead', () => {
         { ok: true, value: undefined },
       ],
     );
-    const outcome = await sendLead(body, context(api).ctx, { beforeFirstRequest: () => undefined });
+    const { ctx, paced } = context(api);
+    const outcome = await sendLead(body, ctx, { beforeFirstRequest: () => undefined });
     expect(outcome).toEqual({ status: 'failed', error: 'ETIMEDOUT', attempts: 4 });
     expect(calls.filter((call) => call.startsWith('PUT'))).toHaveLength(4);
     expect(calls.at(-1)).toBe('GET crm-1');
+    expect(paced.count).toBe(calls.length); // --rate counts every request, the last lookup too
   });
 });

@@ -87,6 +87,7 @@ async function runImport(
   const onSignal = () =>
     stopRun('INTERRUPTED', 'interrupted; the outcomes reached so far are in the results file');
 
+  const tasks = new Set<Promise<void>>();
   try {
     if (!options.dryRun && options.preflight) {
       await limiter.acquire(); // --rate counts every request, this one too
@@ -134,7 +135,6 @@ async function runImport(
       wake = undefined;
     };
     stop.signal.addEventListener('abort', wakeReader);
-    const tasks = new Set<Promise<void>>();
     deps.onStart?.({
       progress: () =>
         tally.progress({
@@ -213,7 +213,7 @@ async function runImport(
       const task = limit(async () => {
         const outcome = await sendLead(body, context, {
           mayExist,
-          beforeFirstRequest: () => out.writeNow({ row, status: 'sending', attempts: 0 }, cells),
+          beforeFirstRequest: () => out.writeBeforeSending({ row, status: 'sending', attempts: 0 }, cells),
         });
         switch (outcome.status) {
           case 'created':
@@ -258,6 +258,11 @@ async function runImport(
     await Promise.all(tasks);
   } finally {
     deps.signal?.removeEventListener('abort', onSignal);
+    if (tasks.size > 0) {
+      // Leaving on an error: the rows already sent still get their outcomes written before the file closes.
+      stop.abort();
+      await Promise.allSettled(tasks);
+    }
     writer?.close();
     await csv.close();
     if (ownApi) api.close();

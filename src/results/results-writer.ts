@@ -17,6 +17,8 @@ export class ResultsWriter {
   #pending: string[][] = [];
   #scheduled = false;
   #lines = 0;
+  /** The write shared by the journal lines of the rows starting in this turn of the event loop. */
+  #journalWrite: Promise<void> | undefined;
 
   private constructor(path: string, fd: number) {
     this.path = path;
@@ -60,12 +62,26 @@ export class ResultsWriter {
   }
 
   /**
-   * Writes the line and everything pending before returning: the crash journal's "sending" line must be on
-   * disk (in the OS's hands) before its request leaves, or a `kill -9` could hide a lead the server created.
+   * Queues a crash-journal line ("sending") and resolves once it is written, with everything pending before it:
+   * the line must be in the OS's hands before its request leaves, or a `kill -9` could hide a lead the server
+   * created. The rows that start in the same turn of the event loop share one write: the flush runs on
+   * `process.nextTick`, which comes after every promise continuation of the turn has queued its line.
    */
-  writeNow(outcome: RowOutcome, cells: readonly string[]): void {
+  writeBeforeSending(outcome: RowOutcome, cells: readonly string[]): Promise<void> {
     this.write(outcome, cells);
-    this.flush();
+    this.#journalWrite ??= new Promise<void>((resolve, reject) => {
+      process.nextTick(() => {
+        this.#journalWrite = undefined;
+        try {
+          if (this.#fd === undefined) throw new Error(`${this.path} is closed: the row cannot be journaled`);
+          this.flush();
+          resolve();
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+    });
+    return this.#journalWrite;
   }
 
   flush(): void {

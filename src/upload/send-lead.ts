@@ -46,8 +46,11 @@ export type SendOutcome =
   | { status: 'not-sent' };
 
 export interface SendHooks {
-  /** Called once, just before the first request of this row goes out (the crash journal's "sending"). */
-  readonly beforeFirstRequest: () => void;
+  /**
+   * Called once, just before the first request of this row goes out (the crash journal's "sending"); the
+   * request waits for it, and a rejection (the results file cannot be written) ends the send with it.
+   */
+  readonly beforeFirstRequest: () => void | Promise<void>;
   /** The row may already exist (an earlier run crashed while sending it): look it up before sending. */
   readonly mayExist?: boolean;
 }
@@ -80,7 +83,7 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
     } catch {
       return false;
     }
-    if (requests === 0) hooks.beforeFirstRequest();
+    if (requests === 0) await hooks.beforeFirstRequest();
     requests += 1;
     return true;
   };
@@ -142,8 +145,8 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
     const next = await backoff(answer.failure, attempts);
     if (next === 'stopped') return stopped();
     if (!next) {
-      if (unknown && body.externalId !== undefined) {
-        // One last look, so that a row the server did create is not reported as failed and sent again later.
+      // One last look, so that a row the server did create is not reported as failed and sent again later.
+      if (unknown && body.externalId !== undefined && (await begin())) {
         const found = await api.findLeadByExternalId(body.externalId);
         if (found.ok && found.value !== undefined) {
           return { status: 'created', leadId: found.value, attempts, foundByLookup: true };
