@@ -191,6 +191,18 @@ describe('duplicates', () => {
     expect(seen.firstRowOf('+1212123456', 999_999)).toBe(123_456);
     expect(seen.rowOf('+1212300000')).toBe(300_000);
     expect(seen.rowOf('+1212300001')).toBeUndefined();
+    for (let row = 1; row <= 300_000; row += 997) expect(seen.rowOf(`+1212${row}`)).toBe(row);
+  });
+
+  it('grows by half, so the table stays between 53% and 80% full (memory per key)', () => {
+    const seen = new SeenKeys();
+    const loads: number[] = [];
+    for (let row = 1; row <= 200_000; row += 1) {
+      seen.firstRowOf(`ext-${row}`, row);
+      if (row % 5_000 === 0) loads.push(seen.size / seen.capacity);
+    }
+    expect(Math.min(...loads)).toBeGreaterThanOrEqual(0.53);
+    expect(Math.max(...loads)).toBeLessThanOrEqual(0.8);
   });
 });
 
