@@ -8,13 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { benchCases } from './cases.js';
 import { leadBody, writeLeadsCsv } from './generate.js';
+import { figures, table } from './report.js';
 import { pathToFileURL } from 'node:url';
 import {
   ROOT,
   distFile,
   killRunning,
-  peakRssKb,
   revision,
   runImporter,
   runPlainLoop,
@@ -118,16 +119,6 @@ async function importRows(sandbox, rows, { concurrency, rate, onTick } = {}) {
   };
 }
 
-function figures(run, rows, rowsPerSecond) {
-  return {
-    rows,
-    rowsPerSecond,
-    wallS: run.wallS,
-    cpuPer10k: ((run.userS + run.sysS) / rows) * 10_000,
-    peakRssMb: run.maxRssKb / 1024,
-  };
-}
-
 /**
  * The importer must send exactly the bodies the plain loop sends. The benchmark's sandboxes keep no leads, so
  * this is checked once, on a small file, against a sandbox in this process that keeps them.
@@ -176,176 +167,28 @@ async function withSandbox(options, body) {
   }
 }
 
-const CASES = {
-  1: () =>
-    withSandbox({ latencyMs: 0 }, async (sandbox) => {
-      const plain = async (rows) => {
-        await settle();
-        log(`plain got + p-limit loop, ${rows} rows, concurrency 32 (load ${load()})`);
-        const loadBefore = load();
-        const serverCpu = sandbox.cpuSeconds();
-        const run = await runPlainLoop({
-          url: sandbox.url,
-          rows,
-          concurrency: 32,
-          timeoutMs: timeoutFor(rows),
-          timeFile: timeFile(),
-        });
-        const out = JSON.parse(run.stdout.trim().split('\n').at(-1));
-        if (run.code !== 0 || out.created !== rows)
-          throw new Error(`the plain loop failed: ${run.stdout}${run.stderr}`);
-        const serverCpuPer10k = ((sandbox.cpuSeconds() - serverCpu) / rows) * 10_000;
-        await sandbox.reset();
-        return { ...figures(run, rows, out.rowsPerSecond), serverCpuPer10k, load: loadBefore };
-      };
-      await plain(SIZES.warmUp); // warms the sandbox's JIT, so neither measured run pays for it
-      const importer = await importRows(sandbox, SIZES.own, { concurrency: 32 });
-      await sandbox.reset();
-      const loop = await plain(SIZES.own);
-      const ratio = importer.rowsPerSecond / loop.rowsPerSecond;
-      return [
-        {
-          name: '1. plain got + p-limit loop, 0 ms, c=32',
-          ...loop,
-          ceiling: '—',
-          ratio: undefined,
-          server: '',
-          target: 'reference',
-          met: undefined,
-        },
-        {
-          name: '1. importer, 0 ms, c=32',
-          ...importer,
-          ceiling: `${Math.round(loop.rowsPerSecond)} (plain loop)`,
-          ratio,
-          server: '',
-          target: '≥ 70% of plain loop',
-          met: ratio >= 0.7,
-        },
-      ];
-    }),
-  2: () =>
-    withSandbox({ latencyMs: 50 }, async (sandbox) => {
-      const run = await importRows(sandbox, SIZES.latency, { concurrency: 50 });
-      const ratio = run.rowsPerSecond / 1000;
-      return [
-        {
-          name: '2. importer, 50 ms, c=50',
-          ...run,
-          ceiling: '1000 (C/L)',
-          ratio,
-          server: '',
-          target: '≥ 95% of 1000/s',
-          met: ratio >= 0.95,
-        },
-      ];
-    }),
-  3: () =>
-    withSandbox({ latencyMs: 0 }, async (sandbox) => {
-      const small = await importRows(sandbox, SIZES.small, { concurrency: 32 });
-      await sandbox.reset();
-      // Also the peak RSS of the large run itself as it passes the small run's size, read from /proc.
-      const marks = {};
-      const onTick = async (pid) => {
-        const { created } = await sandbox.stats();
-        const hwm = peakRssKb(pid);
-        for (const mark of [SIZES.small, SIZES.large / 2])
-          if (created >= mark && marks[mark] === undefined && hwm) marks[mark] = hwm / 1024;
-      };
-      const large = await importRows(sandbox, SIZES.large, { concurrency: 32, onTick });
-      const growth = large.peakRssMb / small.peakRssMb - 1;
-      const inRun = Object.entries(marks)
-        .map(([rows, mb]) => `${mb.toFixed(0)} MB at ${Number(rows) / 1000}k`)
-        .join(', ');
-      return [
-        {
-          name: `3. importer, ${SIZES.small / 1000}k rows, 0 ms, c=32`,
-          ...small,
-          ceiling: '—',
-          ratio: undefined,
-          server: '',
-          target: 'reference',
-          met: undefined,
-        },
-        {
-          name: `3. importer, ${SIZES.large / 1000}k rows, 0 ms, c=32`,
-          ...large,
-          ceiling: '—',
-          ratio: undefined,
-          server: `RSS +${(growth * 100).toFixed(0)}% vs ${SIZES.small / 1000}k run; in this run: ${inRun || 'n/a'}`,
-          target: '≤ 150 MB and ≤ +20%',
-          met: large.peakRssMb <= 150 && growth <= 0.2,
-        },
-      ];
-    }),
-  4: () =>
-    withSandbox({ throttleRps: 200 }, async (sandbox) => {
-      const run = await importRows(sandbox, SIZES.throttle, { concurrency: 32 });
-      const ratio = run.rowsPerSecond / 200;
-      const share = (run.stats.byStatus['429'] ?? 0) / run.stats.requests;
-      return [
-        {
-          name: '4. importer, server throttles at 200/s, c=32',
-          ...run,
-          ceiling: '200 (throttle)',
-          ratio,
-          server: `${(share * 100).toFixed(1)}% of ${run.stats.requests} requests answered 429`,
-          target: '≥ 90% of 200/s, ≤ 5% 429s',
-          met: ratio >= 0.9 && share <= 0.05,
-        },
-      ];
-    }),
-  5: () =>
-    withSandbox({ latencyMs: 0 }, async (sandbox) => {
-      const run = await importRows(sandbox, SIZES.rate, { concurrency: 32, rate: 100 });
-      return [
-        {
-          name: '5. importer --rate 100, 0 ms, c=32',
-          ...run,
-          ceiling: '100 (--rate)',
-          ratio: run.rowsPerSecond / 100,
-          server: `max ${run.stats.maxPerSecond} Add Lead requests in any 1 s window`,
-          target: 'never > 100 in 1 s',
-          met: run.stats.maxPerSecond <= 100,
-        },
-      ];
-    }),
-};
-
-function table(rows) {
-  const head = [
-    'case',
-    'rows',
-    'rows/s',
-    'ceiling (rows/s)',
-    'ratio',
-    'CPU s / 10k rows',
-    'sandbox CPU s / 10k',
-    'peak RSS',
-    'server side',
-    'load (1/5/15 min)',
-    'target',
-    'met',
-  ];
-  const lines = [head, head.map(() => '---')];
-  for (const r of rows) {
-    lines.push([
-      r.name,
-      r.rows.toLocaleString('en-US'),
-      Math.round(r.rowsPerSecond).toLocaleString('en-US'),
-      r.ceiling,
-      r.ratio === undefined ? '—' : `${(r.ratio * 100).toFixed(1)}%`,
-      r.cpuPer10k.toFixed(2),
-      r.serverCpuPer10k.toFixed(2),
-      `${r.peakRssMb.toFixed(0)} MB`,
-      r.server || '—',
-      r.load,
-      r.target,
-      r.met === undefined ? '—' : r.met ? 'yes' : '**no**',
-    ]);
-  }
-  return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+/** The plain got + p-limit loop on `rows` rows against this sandbox; resets the sandbox after it. */
+async function plainLoop(sandbox, rows, concurrency) {
+  await settle();
+  log(`plain got + p-limit loop, ${rows} rows, concurrency ${concurrency} (load ${load()})`);
+  const loadBefore = load();
+  const serverCpu = sandbox.cpuSeconds();
+  const run = await runPlainLoop({
+    url: sandbox.url,
+    rows,
+    concurrency,
+    timeoutMs: timeoutFor(rows),
+    timeFile: timeFile(),
+  });
+  const out = JSON.parse(run.stdout.trim().split('\n').at(-1));
+  if (run.code !== 0 || out.created !== rows)
+    throw new Error(`the plain loop failed: ${run.stdout}${run.stderr}`);
+  const serverCpuPer10k = ((sandbox.cpuSeconds() - serverCpu) / rows) * 10_000;
+  await sandbox.reset();
+  return { ...figures(run, rows, out.rowsPerSecond), serverCpuPer10k, load: loadBefore };
 }
+
+const CASES = benchCases({ SIZES, importRows, plainLoop, withSandbox });
 
 if (!fs.existsSync(path.join(ROOT, 'dist/bin.js')))
   throw new Error('dist/bin.js is missing: run `npm run build` first');

@@ -1,0 +1,137 @@
+// The cases of `npm run bench` (bench/run.js), each against its own sandbox process; see BENCHMARKS.md.
+import { peakRssKb } from './processes.js';
+
+/**
+ * @param {object} bench what bench/run.js provides: SIZES, importRows, plainLoop, withSandbox
+ * @returns {Record<string, () => Promise<object[]>>} rows of the table per case
+ */
+export function benchCases({ SIZES, importRows, plainLoop, withSandbox }) {
+  return {
+    1: () =>
+      withSandbox({ latencyMs: 0 }, async (sandbox) => {
+        await plainLoop(sandbox, SIZES.warmUp, 32); // warms the sandbox's JIT, so neither measured run pays for it
+        const importer = await importRows(sandbox, SIZES.own, { concurrency: 32 });
+        await sandbox.reset();
+        const loop = await plainLoop(sandbox, SIZES.own, 32);
+        const ratio = importer.rowsPerSecond / loop.rowsPerSecond;
+        return [
+          {
+            name: '1. plain got + p-limit loop, 0 ms, c=32',
+            ...loop,
+            ceiling: '—',
+            ratio: undefined,
+            server: '',
+            target: 'reference',
+            met: undefined,
+          },
+          {
+            name: '1. importer, 0 ms, c=32',
+            ...importer,
+            ceiling: `${Math.round(loop.rowsPerSecond)} (plain loop)`,
+            ratio,
+            server: '',
+            target: '≥ 70% of plain loop',
+            met: ratio >= 0.7,
+          },
+        ];
+      }),
+    2: () =>
+      withSandbox({ latencyMs: 50 }, async (sandbox) => {
+        const run = await importRows(sandbox, SIZES.latency, { concurrency: 50 });
+        await sandbox.reset();
+        // The same stack without the importer: how near got itself comes to C/L on this machine.
+        const loop = await plainLoop(sandbox, SIZES.latency, 50);
+        const ratio = run.rowsPerSecond / 1000;
+        return [
+          {
+            name: '2. plain got + p-limit loop, 50 ms, c=50',
+            ...loop,
+            ceiling: '1000 (C/L)',
+            ratio: loop.rowsPerSecond / 1000,
+            server: '',
+            target: 'reference',
+            met: undefined,
+          },
+          {
+            name: '2. importer, 50 ms, c=50',
+            ...run,
+            ceiling: '1000 (C/L)',
+            ratio,
+            server: `${((run.rowsPerSecond / loop.rowsPerSecond) * 100).toFixed(0)}% of the plain got loop`,
+            target: '≥ 95% of 1000/s',
+            met: ratio >= 0.95,
+          },
+        ];
+      }),
+    3: () =>
+      withSandbox({ latencyMs: 0 }, async (sandbox) => {
+        const small = await importRows(sandbox, SIZES.small, { concurrency: 32 });
+        await sandbox.reset();
+        // Also the peak RSS of the large run itself as it passes the small run's size, read from /proc.
+        const marks = {};
+        const onTick = async (pid) => {
+          const { created } = await sandbox.stats();
+          const hwm = peakRssKb(pid);
+          for (const mark of [SIZES.small, SIZES.large / 2])
+            if (created >= mark && marks[mark] === undefined && hwm) marks[mark] = hwm / 1024;
+        };
+        const large = await importRows(sandbox, SIZES.large, { concurrency: 32, onTick });
+        const growth = large.peakRssMb / small.peakRssMb - 1;
+        const inRun = Object.entries(marks)
+          .map(([rows, mb]) => `${mb.toFixed(0)} MB at ${Number(rows) / 1000}k`)
+          .join(', ');
+        return [
+          {
+            name: `3. importer, ${SIZES.small / 1000}k rows, 0 ms, c=32`,
+            ...small,
+            ceiling: '—',
+            ratio: undefined,
+            server: '',
+            target: 'reference',
+            met: undefined,
+          },
+          {
+            name: `3. importer, ${SIZES.large / 1000}k rows, 0 ms, c=32`,
+            ...large,
+            ceiling: '—',
+            ratio: undefined,
+            server: `RSS +${(growth * 100).toFixed(0)}% vs ${SIZES.small / 1000}k run; in this run: ${inRun || 'n/a'}`,
+            target: '≤ 150 MB and ≤ +20%',
+            met: large.peakRssMb <= 150 && growth <= 0.2,
+          },
+        ];
+      }),
+    4: () =>
+      withSandbox({ throttleRps: 200 }, async (sandbox) => {
+        const run = await importRows(sandbox, SIZES.throttle, { concurrency: 32 });
+        const ratio = run.rowsPerSecond / 200;
+        const share = (run.stats.byStatus['429'] ?? 0) / run.stats.requests;
+        return [
+          {
+            name: '4. importer, server throttles at 200/s, c=32',
+            ...run,
+            ceiling: '200 (throttle)',
+            ratio,
+            server: `${(share * 100).toFixed(1)}% of ${run.stats.requests} requests answered 429`,
+            target: '≥ 90% of 200/s, ≤ 5% 429s',
+            met: ratio >= 0.9 && share <= 0.05,
+          },
+        ];
+      }),
+    5: () =>
+      withSandbox({ latencyMs: 0 }, async (sandbox) => {
+        const run = await importRows(sandbox, SIZES.rate, { concurrency: 32, rate: 100 });
+        return [
+          {
+            name: '5. importer --rate 100, 0 ms, c=32',
+            ...run,
+            ceiling: '100 (--rate)',
+            ratio: run.rowsPerSecond / 100,
+            server: `max ${run.stats.maxPerSecond} Add Lead requests in any 1 s window`,
+            target: 'never > 100 in 1 s',
+            met: run.stats.maxPerSecond <= 100,
+          },
+        ];
+      }),
+  };
+}
