@@ -83,15 +83,6 @@ function childOf(pid) {
   }
 }
 
-/** Whether the CLI's `sandbox` command has `--no-record`; without it, bench/sandbox.js stands in. */
-function cliHasNoRecord() {
-  const help = execFileSync(process.execPath, [distFile('bin.js'), 'sandbox', '--help'], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return help.includes('--record');
-}
-
 /**
  * Starts a sandbox process on 127.0.0.1, port 0, that keeps no request bodies; resolves once it listens.
  * @param {{latencyMs?: number, throttleRps?: number, timeoutMs?: number}} options
@@ -100,11 +91,10 @@ export async function startSandboxProcess({ latencyMs, throttleRps, timeoutMs = 
   const flags = [];
   if (latencyMs !== undefined) flags.push('--latency', String(latencyMs));
   if (throttleRps !== undefined) flags.push('--throttle', String(throttleRps));
-  const viaCli = cliHasNoRecord();
-  const args = viaCli
-    ? [distFile('bin.js'), 'sandbox', '--port', '0', ...flags, '--no-record']
-    : [path.join(ROOT, 'bench/sandbox.js'), '--dist', dist, ...flags];
-  // stdin is a pipe that bench/sandbox.js watches: it closes when this process dies, whatever the cause.
+  // bench/sandbox.js runs what `nlpearl-leads sandbox --no-record` runs (the CLI's runSandboxCommand with
+  // record: false), and also exits when its stdin pipe closes, that is when this process dies, whatever the
+  // cause (even SIGKILL): a benchmark must not leave servers behind.
+  const args = [path.join(ROOT, 'bench/sandbox.js'), '--dist', dist, ...flags];
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   sandboxes.add(child);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
@@ -157,7 +147,7 @@ export async function startSandboxProcess({ latencyMs, throttleRps, timeoutMs = 
   };
   return {
     url,
-    command: viaCli ? 'node dist/bin.js sandbox --no-record' : 'node bench/sandbox.js',
+    command: 'node bench/sandbox.js (= nlpearl-leads sandbox --no-record)',
     pid: child.pid,
     cpuSeconds: () => cpuSeconds(child.pid),
     /** @returns {Promise<{requests: number, created: number, byStatus: Record<string, number>, maxPerSecond: number}>} */

@@ -1,5 +1,5 @@
-// The sandbox for benchmarks, as its own process, keeping no request bodies in memory (`record: false`):
-// what `nlpearl-leads sandbox --no-record` does once the CLI has that flag (bench/processes.js prefers it).
+// The sandbox for benchmarks, as its own process, keeping no request bodies in memory (`record: false`): what
+// `nlpearl-leads sandbox --no-record` runs, plus an exit when the benchmark that started it is gone.
 //
 //   node bench/sandbox.js [--latency ms] [--throttle rps] [--dist dir]
 // Prints the CLI's "NLPearl sandbox listening on …" line; SIGTERM or SIGINT stops it, and so does the end of
