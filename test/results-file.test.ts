@@ -165,13 +165,17 @@ describe('compactResultsFile', () => {
     expect(fs.statSync(file).mtimeMs).toBe(before);
   });
 
-  it('compacts 20,000 interleaved rows correctly', async () => {
+  it.each([
+    ['no size hint', 0],
+    ['the exact number of rows', 20_000],
+    ['a hint that is too small', 10],
+  ])('compacts 20,000 interleaved rows correctly, given %s', async (_, expectedRows) => {
     const file = path.join(tempDir(), 'r.csv');
     const entries: [number, 'created' | 'sending', string][] = [];
     for (let row = 1; row <= 20_000; row += 1) entries.push([row, 'sending', `n${row}`]);
     for (let row = 20_000; row >= 1; row -= 1) entries.push([row, 'created', `n${row}`]);
     write(file, entries);
-    await compactResultsFile(file, () => undefined);
+    await compactResultsFile(file, () => undefined, expectedRows);
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(20_001);
     expect(lines[1]).toBe('1,created,L1,,1,+15550001,n1');

@@ -88,6 +88,7 @@ async function runImport(
     stopRun('INTERRUPTED', 'interrupted; the outcomes reached so far are in the results file');
 
   const tasks = new Set<Promise<void>>();
+  let lastRow = 0;
   try {
     if (!options.dryRun && options.preflight) {
       await limiter.acquire(); // --rate counts every request, this one too
@@ -159,6 +160,7 @@ async function runImport(
       const record = next.value;
       if (stop.signal.aborted) break;
       const row = fromResults ? Number(record.cells[0]) : record.row;
+      lastRow = Math.max(lastRow, row);
       const cells = fromResults ? record.cells.slice(firstUserColumn) : record.cells;
       const previous: string | undefined = retry ? record.cells[1] : prior?.states.get(row);
       const done = retry
@@ -267,7 +269,7 @@ async function runImport(
     await csv.close();
     if (ownApi) api.close();
   }
-  const compaction = await compactResultsFile(run.resultsPath, (message) => logger.warn(message));
+  const compaction = await compactResultsFile(run.resultsPath, (message) => logger.warn(message), lastRow);
   logger.debug(compaction, 'results compacted');
   if (unreadable !== undefined) {
     throw new InputError(

@@ -14,14 +14,17 @@ export interface CompactionReport {
 /**
  * Rewrites a results file to hold exactly one line per row, the row's last, in row order; atomically (a new
  * file, synced, then renamed over the old one), so a crash during compaction leaves the old file intact.
- * Memory: 12 bytes per row for the offsets, whatever the width of the lines.
+ * Memory: 12 bytes per row for the offsets, whatever the width of the lines. `expectedRows` (the highest row
+ * number the caller wrote, when it knows it) sizes them once: growing them by doubling would hold the old and
+ * the new arrays at once, at the end of a run, when memory is at its peak.
  */
 export async function compactResultsFile(
   file: string,
   warn: (message: string) => void,
+  expectedRows = 0,
 ): Promise<CompactionReport> {
-  let starts = new Float64Array(1024);
-  let lengths = new Uint32Array(1024);
+  let starts = new Float64Array(Math.max(1024, expectedRows + 1));
+  let lengths = new Uint32Array(starts.length);
   let maxRow = 0;
   let lines = 0;
   let inOrder = true;
