@@ -8,15 +8,15 @@ import { DuplicateFinder } from '../mapping/duplicates.js';
 import { mapRecord } from '../mapping/lead.js';
 import { compactResultsFile } from '../results/compact-results.js';
 import { ResultsWriter } from '../results/results-writer.js';
-import type { RowStatus } from '../types.js';
 import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER } from '../upload/circuit-breaker.js';
 import { NlpearlClient } from '../upload/nlpearl-client.js';
 import { RateLimiter } from '../upload/rate-limiter.js';
 import { DEFAULT_RETRY_POLICY } from '../upload/retry-policy.js';
 import { sendLead, type Pacer, type SendContext } from '../upload/send-lead.js';
-import { budgetSpent, parseErrorBudget } from './error-budget.js';
+import { parseErrorBudget } from './error-budget.js';
 import { checkAccess, type NlpearlApi } from './preflight.js';
 import { prepareRun } from './prepare-run.js';
+import { recordOutcome, type WriteOutcome } from './record-outcome.js';
 import { RunTally, type RunProgress } from './run-tally.js';
 import { exitCodeOf, type ImportSummary, type StopCode } from './summary.js';
 
@@ -126,7 +126,7 @@ async function runImport(
       random: Math.random,
       now: Date.now,
     };
-    const budget = parseErrorBudget(options.maxErrors);
+    const outcomes = { tally, budget: parseErrorBudget(options.maxErrors), outbound, stopRun };
     const duplicates = options.allowDuplicates ? undefined : new DuplicateFinder();
     const limit = pLimit(options.concurrency);
     const leadOptions = { defaultCountry: run.defaultCountry, keepPhone: options.keepPhone };
@@ -167,10 +167,7 @@ async function runImport(
         ? previous !== 'failed' && previous !== 'invalid' && previous !== 'sending'
         : previous === 'created' || previous === 'skipped';
       const mapped = record.error === undefined ? mapRecord(record.cells, mapping, leadOptions) : undefined;
-      const write = (
-        status: Exclude<RowStatus, 'sending'>,
-        extra: { error?: string; leadId?: string; attempts?: number },
-      ) => {
+      const write: WriteOutcome = (status, extra) => {
         out.write({ row, status, attempts: extra.attempts ?? 0, ...extra }, cells);
       };
 
@@ -217,39 +214,7 @@ async function runImport(
           mayExist,
           beforeFirstRequest: () => out.writeBeforeSending({ row, status: 'sending', attempts: 0 }, cells),
         });
-        switch (outcome.status) {
-          case 'created':
-            tally.add('created');
-            write('created', { leadId: outcome.leadId, attempts: outcome.attempts });
-            break;
-          case 'failed': {
-            tally.add('failed', { row, line, reason: outcome.error });
-            write('failed', { error: outcome.error, attempts: outcome.attempts });
-            if (outcome.fatal === 'credentials') {
-              stopRun(
-                'CREDENTIALS_REJECTED',
-                `NLPearl rejected the credentials mid-run (${outcome.error}); fix the token and run again with --resume`,
-              );
-            } else if (outcome.fatal === 'outbound') {
-              stopRun(
-                'OUTBOUND_NOT_FOUND',
-                `NLPearl answered that outbound "${outbound}" does not exist (${outcome.error}); check --outbound, then run again with --resume`,
-              );
-            } else {
-              const spent = budgetSpent(budget, tally.counts.failed, tally.sent);
-              if (spent !== undefined)
-                stopRun('ERROR_BUDGET', `error budget spent: ${spent}; run again with --resume`);
-            }
-            break;
-          }
-          case 'unknown':
-            // The row's "sending" line stays its latest: --resume looks it up before sending it again.
-            tally.counts.unknown += 1;
-            break;
-          case 'not-sent':
-            tally.rows -= 1;
-            break;
-        }
+        recordOutcome(outcome, { row, line }, write, outcomes);
       }).finally(() => {
         tally.inFlight -= 1;
         tasks.delete(task);
