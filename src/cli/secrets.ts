@@ -1,50 +1,21 @@
 import { Writable } from 'node:stream';
 import { UsageError } from '../errors.js';
+import { SecretRedactor } from '../redact.js';
 import { readTextFile } from './read-text-file.js';
 import type { OutputStream } from './io.js';
-
-/** Shorter secrets are not searched for: replacing every "ab" in the output would garble it, not protect it. */
-const MIN_SECRET_LENGTH = 4;
-const CENSOR = '[redacted]';
 
 /**
  * The last lock on the door: every byte the CLI writes (stdout, stderr, the log file) passes through `redact`,
  * which replaces the token and its secret half wherever they appear, whatever put them there (a logged error
  * object, a server echoing a header, a stack trace).
  */
-export class Redactor {
-  #secrets: string[] = [];
-
+export class Redactor extends SecretRedactor {
   /** A redactor that already knows every secret the environment holds. */
   static fromEnv(env: Readonly<Record<string, string | undefined>>): Redactor {
     const redactor = new Redactor();
     redactor.addToken(env.NLPEARL_API_TOKEN);
     redactor.add(env.NLPEARL_SECRET_KEY);
     return redactor;
-  }
-
-  /** Adds `AccountId:SecretKey`: the whole token and the secret half alone (the account id is not secret). */
-  addToken(token: string | undefined): void {
-    if (token === undefined) return;
-    const value = token.trim();
-    this.add(value);
-    const colon = value.indexOf(':');
-    if (colon >= 0) this.add(value.slice(colon + 1));
-  }
-
-  add(secret: string | undefined): void {
-    const value = secret?.trim();
-    if (value === undefined || value.length < MIN_SECRET_LENGTH || this.#secrets.includes(value)) return;
-    // Longest first, so the whole token is replaced before its secret half could split it.
-    this.#secrets = [...this.#secrets, value].sort((a, b) => b.length - a.length);
-  }
-
-  redact(text: string): string {
-    let result = text;
-    for (const secret of this.#secrets) {
-      if (result.includes(secret)) result = result.split(secret).join(CENSOR);
-    }
-    return result;
   }
 
   /** A stream that writes to `target` what is written to it, redacted, keeping its TTY facts. */

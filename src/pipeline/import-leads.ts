@@ -89,11 +89,13 @@ async function runImport(
 
   const tasks = new Set<Promise<void>>();
   let lastRow = 0;
+  // --rate counts every request: the pre-flight check and the circuit breaker's probes are paced too.
+  const pacedCheck = async () => {
+    await limiter.acquire();
+    return api.checkAccess();
+  };
   try {
-    if (!options.dryRun && options.preflight) {
-      await limiter.acquire(); // --rate counts every request, this one too
-      await checkAccess(api, outbound, logger);
-    }
+    if (!options.dryRun && options.preflight) await checkAccess(pacedCheck, outbound, logger);
     const out = (writer = ResultsWriter.open(run.resultsPath, run.outputHeader, run.writeMode));
     deps.onWriter?.(() => out.flush());
     if (deps.signal?.aborted) onSignal();
@@ -102,10 +104,7 @@ async function runImport(
     const pacer =
       deps.pacer ??
       new CircuitBreaker(limiter, DEFAULT_CIRCUIT_BREAKER, {
-        probe: async () => {
-          await limiter.acquire();
-          return (await api.checkAccess()).ok;
-        },
+        probe: async () => (await pacedCheck()).ok,
         onOpen: (failures) =>
           logger.warn({ failures }, 'the API looks down: sending paused; probing it before going on'),
         onClose: (downMs) => logger.info({ downMs }, 'the API answers again: sending resumed'),

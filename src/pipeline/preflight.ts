@@ -16,9 +16,13 @@ const PREFLIGHT_RETRIES = 3;
  * One cheap documented call (Search Leads, limit 1) before the first row: it proves the token and the outbound
  * id, so a typo fails in a second with nothing sent, instead of as a file full of failed rows.
  */
-export async function checkAccess(api: NlpearlApi, outbound: string, logger: Logger): Promise<void> {
+export async function checkAccess(
+  check: () => Promise<ApiAnswer<true>>,
+  outbound: string,
+  logger: Logger,
+): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
-    const answer = await api.checkAccess();
+    const answer = await check();
     if (answer.ok) {
       logger.debug('pre-flight check passed');
       return;

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import got, { RequestError, type Got, type Response } from 'got';
+import { SecretRedactor } from '../redact.js';
 import type { LeadBody } from '../types.js';
 import { describeHttpFailure, parseLeadId, type ApiAnswer } from './api-answer.js';
 
@@ -23,7 +24,8 @@ export class NlpearlClient {
   readonly #got: Got;
   readonly #agents: { http: http.Agent; https: https.Agent };
   readonly #base: string;
-  readonly #secrets: readonly string[];
+  /** A server that echoes our Authorization header must not put the token into a results file or a log. */
+  readonly #redactor = new SecretRedactor();
 
   constructor(options: NlpearlClientOptions) {
     const agentOptions = {
@@ -32,8 +34,7 @@ export class NlpearlClient {
       maxFreeSockets: options.concurrency,
     };
     this.#agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
-    const secret = options.token.slice(options.token.indexOf(':') + 1);
-    this.#secrets = [options.token, secret].filter((text) => text.length >= 4);
+    this.#redactor.addToken(options.token);
     this.#base = `${options.apiUrl.replace(/\/+$/, '')}/v1/Outbound/${encodeURIComponent(options.outboundId)}`;
     this.#got = got.extend({
       agent: this.#agents,
@@ -121,21 +122,18 @@ export class NlpearlClient {
       // Only the code and got's own short message: the error object holds our options, headers included.
       const code = error instanceof RequestError ? error.code : 'ERR_NETWORK';
       const text = error instanceof Error ? error.message : String(error);
-      return { ok: false, failure: { kind: 'network', code }, message: this.#redact(`${code}: ${text}`) };
+      return {
+        ok: false,
+        failure: { kind: 'network', code },
+        message: this.#redactor.redact(`${code}: ${text}`),
+      };
     }
     const status = response.statusCode;
     if (status >= 200 && status < 300) return { ok: true, value: response };
     return {
       ok: false,
       failure: { kind: 'http', status, retryAfter: response.headers['retry-after'] },
-      message: this.#redact(describeHttpFailure(status, response.body)),
+      message: this.#redactor.redact(describeHttpFailure(status, response.body)),
     };
-  }
-
-  /** A server that echoes our Authorization header must not put the token into a results file or a log. */
-  #redact(message: string): string {
-    let text = message;
-    for (const secret of this.#secrets) text = text.split(secret).join('[redacted]');
-    return text;
   }
 }
