@@ -65,12 +65,14 @@ export class ResultsWriter {
    * Queues a crash-journal line ("sending") and resolves once it is written, with everything pending before it:
    * the line must be in the OS's hands before its request leaves, or a `kill -9` could hide a lead the server
    * created. The rows that start in the same turn of the event loop share one write: the flush runs on
-   * `process.nextTick`, which comes after every promise continuation of the turn has queued its line.
+   * `setImmediate`, after every answer that arrived in this turn's I/O phase has freed its slot and started its
+   * next row. At high concurrency answers come several to a turn, and a synchronous write costs about as much
+   * as the rest of a row's own work; the request waits only for the end of the current turn.
    */
   writeBeforeSending(outcome: RowOutcome, cells: readonly string[]): Promise<void> {
     this.write(outcome, cells);
     this.#journalWrite ??= new Promise<void>((resolve, reject) => {
-      process.nextTick(() => {
+      setImmediate(() => {
         this.#journalWrite = undefined;
         try {
           if (this.#fd === undefined) throw new Error(`${this.path} is closed: the row cannot be journaled`);
