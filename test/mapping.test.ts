@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeMapping, resolveMapping } from '../src/mapping/columns.js';
 import { DuplicateFinder } from '../src/mapping/duplicates.js';
+import { ESTIMATE_AFTER_BYTES, expectedRows } from '../src/pipeline/expected-rows.js';
 import { mapRecord } from '../src/mapping/lead.js';
 import { SeenKeys } from '../src/mapping/seen-keys.js';
 import { convertValue } from '../src/mapping/variable-type.js';
@@ -203,6 +204,35 @@ describe('duplicates', () => {
     }
     expect(Math.min(...loads)).toBeGreaterThanOrEqual(0.53);
     expect(Math.max(...loads)).toBeLessThanOrEqual(0.8);
+  });
+
+  it('sized in advance, holds the expected keys in one table 80% full, keeps those it had, and grows past it', () => {
+    const seen = new SeenKeys();
+    for (let row = 1; row <= 1_000; row += 1) seen.firstRowOf(`ext-${row}`, row);
+    seen.reserve(100_000);
+    const reserved = seen.capacity;
+    expect(reserved).toBeGreaterThanOrEqual(125_000);
+    expect(reserved).toBeLessThanOrEqual(125_002);
+    expect(seen.rowOf('ext-1')).toBe(1);
+    expect(seen.rowOf('ext-1000')).toBe(1_000);
+    for (let row = 1_001; row <= 100_000; row += 1) seen.firstRowOf(`ext-${row}`, row);
+    expect(seen.capacity).toBe(reserved); // no growth step on the way
+    seen.reserve(10); // never shrinks
+    expect(seen.capacity).toBe(reserved);
+    seen.firstRowOf('ext-100001', 100_001);
+    expect(seen.capacity).toBeGreaterThan(reserved);
+    expect(seen.rowOf('ext-55555')).toBe(55_555);
+    expect(seen.size).toBe(100_001);
+  });
+});
+
+describe('expectedRows', () => {
+  it('waits for 4 MB of input, then scales the rows read to the whole input, 5% up', () => {
+    const mb = 1024 * 1024;
+    expect(expectedRows(100 * mb, ESTIMATE_AFTER_BYTES - 1, 40_000)).toBeUndefined();
+    expect(expectedRows(100 * mb, 4 * mb, 40_000)).toBe(1_050_000);
+    expect(expectedRows(undefined, 8 * mb, 80_000)).toBeUndefined(); // stdin: size unknown
+    expect(expectedRows(3 * mb, 3 * mb, 30_000)).toBeUndefined(); // small input: no estimate needed
   });
 });
 

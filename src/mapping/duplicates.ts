@@ -11,6 +11,12 @@ export class DuplicateFinder {
   readonly #phones = new SeenKeys();
   readonly #externalIds = new SeenKeys();
 
+  /** Sizes the tables for about `rows` rows in all (see SeenKeys#reserve). */
+  reserve(rows: number): void {
+    this.#phones.reserve(rows);
+    this.#externalIds.reserve(rows);
+  }
+
   /** Returns why the lead repeats an earlier row, or registers its keys under `row` and returns undefined. */
   check(body: LeadBody, row: number): string | undefined {
     const { phoneNumber, externalId } = body;

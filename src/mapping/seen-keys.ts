@@ -55,9 +55,22 @@ export class SeenKeys {
     return undefined;
   }
 
+  /**
+   * Makes room for `keys` keys in all, at once: a caller that can estimate how many keys are coming saves the
+   * growth steps, whose old and new tables are held together, and the up-to-half-empty table the last step
+   * leaves. Never shrinks; more keys than expected still fit, by growing as usual.
+   */
+  reserve(keys: number): void {
+    const slots = Math.ceil(keys / MAX_LOAD) + 1;
+    if (slots > this.#slots) this.#resize(slots);
+  }
+
   #grow(): void {
+    this.#resize(Math.ceil(this.#slots * GROWTH));
+  }
+
+  #resize(slots: number): void {
     const old = this.#table;
-    const slots = Math.ceil(this.#slots * GROWTH);
     // A new typed array is zeroed memory that the OS maps only as it is written: no fill needed.
     const table = new Uint32Array(slots * STRIDE);
     for (let at = 0; at < old.length; at += STRIDE) {

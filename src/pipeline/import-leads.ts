@@ -14,6 +14,7 @@ import { RateLimiter } from '../upload/rate-limiter.js';
 import { DEFAULT_RETRY_POLICY } from '../upload/retry-policy.js';
 import { sendLead, type Pacer, type SendContext } from '../upload/send-lead.js';
 import { parseErrorBudget } from './error-budget.js';
+import { expectedRows } from './expected-rows.js';
 import { checkAccess, type NlpearlApi } from './preflight.js';
 import { prepareRun } from './prepare-run.js';
 import { recordOutcome, type WriteOutcome } from './record-outcome.js';
@@ -127,6 +128,8 @@ async function runImport(
     };
     const outcomes = { tally, budget: parseErrorBudget(options.maxErrors), outbound, stopRun };
     const duplicates = options.allowDuplicates ? undefined : new DuplicateFinder();
+    // Sized once from the file's size: growing step by step holds two tables at once near the end of a big run.
+    let sizeDuplicates = duplicates !== undefined;
     const limit = pLimit(options.concurrency);
     const leadOptions = { defaultCountry: run.defaultCountry, keepPhone: options.keepPhone };
     let wake: (() => void) | undefined;
@@ -160,6 +163,13 @@ async function runImport(
       if (stop.signal.aborted) break;
       const row = fromResults ? Number(record.cells[0]) : record.row;
       lastRow = Math.max(lastRow, row);
+      if (sizeDuplicates) {
+        const expected = expectedRows(csv.totalBytes, csv.bytesRead(), record.row);
+        if (expected !== undefined) {
+          duplicates?.reserve(expected);
+          sizeDuplicates = false;
+        }
+      }
       const cells = fromResults ? record.cells.slice(firstUserColumn) : record.cells;
       const previous: string | undefined = retry ? record.cells[1] : prior?.states.get(row);
       const done = retry
