@@ -14,16 +14,18 @@ export interface CompactionReport {
 /**
  * Rewrites a results file to hold exactly one line per row, the row's last, in row order; atomically (a new
  * file, synced, then renamed over the old one), so a crash during compaction leaves the old file intact.
- * Memory: 12 bytes per row for the offsets, whatever the width of the lines. `expectedRows` (the highest row
- * number the caller wrote, when it knows it) sizes them once: growing them by doubling would hold the old and
- * the new arrays at once, at the end of a run, when memory is at its peak.
+ * Memory: 8 bytes per row for the offsets (12 for a file of 4 GiB or more), whatever the width of the lines.
+ * `expectedRows` (the highest row number the caller wrote, when it knows it) sizes them once: growing them by
+ * doubling would hold the old and the new arrays at once, at the end of a run, when memory is at its peak.
  */
 export async function compactResultsFile(
   file: string,
   warn: (message: string) => void,
   expectedRows = 0,
 ): Promise<CompactionReport> {
-  let starts = new Float64Array(Math.max(1024, expectedRows + 1));
+  // Offsets fit 32 bits in any file under 4 GiB: 8 bytes per row instead of 12.
+  const Offsets = fs.statSync(file).size < 2 ** 32 ? Uint32Array : Float64Array;
+  let starts: Uint32Array | Float64Array = new Offsets(Math.max(1024, expectedRows + 1));
   let lengths = new Uint32Array(starts.length);
   let maxRow = 0;
   let lines = 0;
@@ -37,7 +39,7 @@ export async function compactResultsFile(
       lastRow = line.row;
       if (line.row >= lengths.length) {
         const size = Math.max(line.row + 1, lengths.length * 2);
-        const grownStarts = new Float64Array(size);
+        const grownStarts = new Offsets(size);
         grownStarts.set(starts);
         starts = grownStarts;
         const grownLengths = new Uint32Array(size);
