@@ -4,9 +4,9 @@ import v8 from 'node:v8';
  * How much V8 may grow its heap past what was live after a full garbage collection, in percent. V8's own
  * default grows it by up to 4× when the program allocates fast, which an import does (an HTTP request's worth of
  * short-lived objects per row), so a run's memory was mostly heap V8 had not collected yet: ~200 MB resident for
- * ~20–30 MB live. At 10% the heap follows what is live, for a few more full collections and no measured loss of
- * speed (BENCHMARKS.md, "Memory"). Unlike `--max-old-space-size` this is no cap: a run that needs more memory
- * still gets it.
+ * ~20–30 MB live. At 10% the heap follows what is live: ~134 MB instead of ~195 MB at 50,000 rows, for more
+ * full collections, about 5% fewer rows/s on average (BENCHMARKS.md, target 3). 25 or 50 saved as much and were
+ * no faster. Unlike `--max-old-space-size` this is no cap: a run that needs more memory still gets it.
  */
 export const HEAP_GROWING_PERCENT = 10;
 
