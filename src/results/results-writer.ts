@@ -66,8 +66,8 @@ export class ResultsWriter {
    * the line must be in the OS's hands before its request leaves, or a `kill -9` could hide a lead the server
    * created. The rows that start in the same turn of the event loop share one write: the flush runs on
    * `setImmediate`, after every answer that arrived in this turn's I/O phase has freed its slot and started its
-   * next row. At high concurrency answers come several to a turn, and a synchronous write costs about as much
-   * as the rest of a row's own work; the request waits only for the end of the current turn.
+   * next row. At high concurrency answers come several to a turn, and a write of its own cost each row ~40 µs of
+   * system time (BENCHMARKS.md, target 1); the request waits only for the end of the current turn.
    */
   writeBeforeSending(outcome: RowOutcome, cells: readonly string[]): Promise<void> {
     this.write(outcome, cells);
