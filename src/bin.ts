@@ -2,15 +2,18 @@
 import { limitHeapGrowth } from './cli/heap-growth.js';
 import { main } from './cli/main.js';
 
-limitHeapGrowth(process.execArgv, process.env.NODE_OPTIONS);
-
-// The only place that exits the process: everything below returns an exit code.
-const code = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-  signals: process,
-  exitNow: (status) => process.exit(status),
-});
-process.exitCode = code;
+const heapError = limitHeapGrowth(process.execArgv, process.env);
+if (heapError === undefined) {
+  // The only place that exits the process: everything below returns an exit code.
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    signals: process,
+    exitNow: (status) => process.exit(status),
+  });
+} else {
+  process.stderr.write(`nlpearl-leads: ${heapError}\n`);
+  process.exitCode = 2;
+}

@@ -10,20 +10,45 @@ import v8 from 'node:v8';
  */
 export const HEAP_GROWING_PERCENT = 10;
 
+/**
+ * Sets another percentage; 0 leaves V8's own growth. An environment variable because node refuses V8's flag in
+ * NODE_OPTIONS ("is not allowed in NODE_OPTIONS"), and users start the installed command, not node.
+ */
+export const HEAP_GROWTH_ENV = 'NLPEARL_HEAP_GROWING_PERCENT';
+
 const FLAG = /^--heap[-_]growing[-_]percent(=|$)/;
 
+export type HeapGrowth = { readonly flag: string | undefined } | { readonly error: string };
+
 /**
- * The V8 flag the CLI sets at start, or undefined when the user set the same flag on node's command line or in
- * NODE_OPTIONS (theirs wins).
+ * The V8 flag the CLI sets at start: none when node was started with the flag (`node --heap-growing-percent=N
+ * bin.js`: theirs wins) or the environment asks for 0, and an error for a value that is not a percentage.
  */
-export function heapGrowthFlag(execArgv: readonly string[], nodeOptions = ''): string | undefined {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)];
-  if (given.some((argument) => FLAG.test(argument))) return undefined;
-  return `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+export function heapGrowthFlag(
+  execArgv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): HeapGrowth {
+  if (execArgv.some((argument) => FLAG.test(argument))) return { flag: undefined };
+  const given = env[HEAP_GROWTH_ENV]?.trim() ?? '';
+  if (given !== '' && !/^\d{1,4}$/.test(given)) {
+    return {
+      error: `${HEAP_GROWTH_ENV} must be a whole number of percent (0 for V8's own growth), got "${given}"`,
+    };
+  }
+  const percent = given === '' ? HEAP_GROWING_PERCENT : Number(given);
+  return { flag: percent === 0 ? undefined : `--heap-growing-percent=${percent}` };
 }
 
-/** Sets the flag (see heapGrowthFlag); V8 reads it at each full collection, so setting it now is in time. */
-export function limitHeapGrowth(execArgv: readonly string[], nodeOptions: string | undefined): void {
-  const flag = heapGrowthFlag(execArgv, nodeOptions);
-  if (flag !== undefined) v8.setFlagsFromString(flag);
+/**
+ * Sets the flag (see heapGrowthFlag); V8 reads it at each full collection, so setting it now is in time.
+ * Returns the error to report, if the environment's value is not a percentage.
+ */
+export function limitHeapGrowth(
+  execArgv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const growth = heapGrowthFlag(execArgv, env);
+  if ('error' in growth) return growth.error;
+  if (growth.flag !== undefined) v8.setFlagsFromString(growth.flag);
+  return undefined;
 }
