@@ -128,8 +128,9 @@ async function runImport(
     };
     const outcomes = { tally, budget: parseErrorBudget(options.maxErrors), outbound, stopRun };
     const duplicates = options.allowDuplicates ? undefined : new DuplicateFinder();
-    // Sized once from the file's size: growing step by step holds two tables at once near the end of a big run.
-    let sizeDuplicates = duplicates !== undefined;
+    // Sized once from the file's size (unknown for stdin): growing step by step holds two tables at once near
+    // the end of a big run.
+    let sizeDuplicates = duplicates !== undefined && csv.totalBytes !== undefined;
     const limit = pLimit(options.concurrency);
     const leadOptions = { defaultCountry: run.defaultCountry, keepPhone: options.keepPhone };
     let wake: (() => void) | undefined;
