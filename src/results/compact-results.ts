@@ -23,8 +23,10 @@ export async function compactResultsFile(
   warn: (message: string) => void,
   expectedRows = 0,
 ): Promise<CompactionReport> {
+  // Nothing writes to the file while it is compacted: its size is read once.
+  const { size } = fs.statSync(file);
   // Offsets fit 32 bits in any file under 4 GiB: 8 bytes per row instead of 12.
-  const Offsets = fs.statSync(file).size < 2 ** 32 ? Uint32Array : Float64Array;
+  const Offsets = size < 2 ** 32 ? Uint32Array : Float64Array;
   let starts: Uint32Array | Float64Array = new Offsets(Math.max(1024, expectedRows + 1));
   let lengths = new Uint32Array(starts.length);
   let maxRow = 0;
@@ -38,11 +40,11 @@ export async function compactResultsFile(
       if (line.row <= lastRow) inOrder = false;
       lastRow = line.row;
       if (line.row >= lengths.length) {
-        const size = Math.max(line.row + 1, lengths.length * 2);
-        const grownStarts = new Offsets(size);
+        const grown = Math.max(line.row + 1, lengths.length * 2);
+        const grownStarts = new Offsets(grown);
         grownStarts.set(starts);
         starts = grownStarts;
-        const grownLengths = new Uint32Array(size);
+        const grownLengths = new Uint32Array(grown);
         grownLengths.set(lengths);
         lengths = grownLengths;
       }
@@ -54,8 +56,7 @@ export async function compactResultsFile(
   );
   let rows = 0;
   for (let row = 1; row <= maxRow; row += 1) if (lengths[row]! > 0) rows += 1;
-  if (inOrder && scan.usableBytes === fs.statSync(file).size)
-    return { rows, linesBefore: lines, rewritten: false };
+  if (inOrder && scan.usableBytes === size) return { rows, linesBefore: lines, rewritten: false };
 
   const temporary = `${file}.compacting-${process.pid}`;
   const source = fs.openSync(file, 'r');
