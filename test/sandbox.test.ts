@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSandboxCommand } from '../src/sandbox/cli.js';
@@ -256,6 +257,29 @@ describe('scripted answers and faults', () => {
     const started = Date.now();
     expect((await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/x` })).status).toBe(404);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it("counts latency from the request's arrival, so a slow body does not add to it", async () => {
+    const sb = await start({ faults: { latencyMs: 150 } });
+    const started = Date.now();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${sb.url}/v1/Outbound/${OUTBOUND}/Lead`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${sb.token}`, 'content-type': 'application/json' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+      setTimeout(() => req.end(JSON.stringify({ phoneNumber: '+12125550100' })), 100);
+    });
+    const elapsed = Date.now() - started;
+    expect(status).toBe(200);
+    // Counted from when the body had arrived, the answer would come after 100 + 150 ms.
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(230);
   });
 
   it('rejects faults that make no sense', async () => {

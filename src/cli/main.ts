@@ -57,7 +57,7 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
       (y) =>
         y
           .option('port', { type: 'number', default: 0, describe: '0 picks a free port' })
-          .option('latency', { type: 'number', describe: 'ms added to every answer' })
+          .option('latency', { type: 'number', describe: "ms from each request's arrival to its answer" })
           .option('rate-429', { type: 'number', describe: 'share of Add Lead answered 429 (0..1)' })
           .option('retry-after', { type: 'string', describe: 'Retry-After sent with 429s' })
           .option('rate-5xx', { type: 'number', describe: 'share answered 503 (0..1)' })

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** The misbehaviours the sandbox can inject. Rates are shares (0..1) of Add Lead requests. */
 export interface Faults {
-  /** Delay before every answer, in ms. Default 0. */
+  /** Time from a request's arrival to its answer, in ms (at least; the sandbox's own work counts in it). Default 0. */
   latencyMs: number;
   /** Share of Add Lead requests answered 429. Default 0. */
   rate429: number;
