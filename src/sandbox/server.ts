@@ -151,7 +151,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // sandbox's own reading and answering count inside it, so that its CPU on a shared machine does not
     // lengthen every round trip beyond what was asked for (bench case 2 compares against C / latency).
     const { latencyMs } = injector.faults;
-    const wait = latencyMs - (performance.now() - now);
+    // Rounded up: timers count whole milliseconds from the event loop's clock, and fire up to 1 ms early.
+    const wait = Math.ceil(latencyMs - (performance.now() - now));
     if (wait > 0) await sleep(wait);
     if (outcome.kind === 'destroy') {
       req.socket.destroy();
