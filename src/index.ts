@@ -1,4 +1,5 @@
 export { importLeads, retryFailedRows, type ImportDependencies } from './pipeline/import-leads.js';
+export type { RowStateListener } from './pipeline/row-state-sizing.js';
 export { formatSummary, type ImportSummary, type StatusCounts, type StopCode } from './pipeline/summary.js';
 export {
   importOptionsSchema,

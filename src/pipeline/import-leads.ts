@@ -14,10 +14,10 @@ import { RateLimiter } from '../upload/rate-limiter.js';
 import { DEFAULT_RETRY_POLICY } from '../upload/retry-policy.js';
 import { sendLead, type Pacer, type SendContext } from '../upload/send-lead.js';
 import { parseErrorBudget } from './error-budget.js';
-import { expectedRows } from './expected-rows.js';
 import { checkAccess, type NlpearlApi } from './preflight.js';
 import { prepareRun } from './prepare-run.js';
 import { recordOutcome, type WriteOutcome } from './record-outcome.js';
+import { RowStateSizing, type RowStateListener } from './row-state-sizing.js';
 import { RunTally, type RunProgress } from './run-tally.js';
 import { exitCodeOf, type ImportSummary, type StopCode } from './summary.js';
 
@@ -36,6 +36,8 @@ export interface ImportDependencies {
   readonly onStart?: (run: { progress(): RunProgress }) => void;
   /** Receives a function that writes pending result lines now (for a CLI that must quit at once). */
   readonly onWriter?: (flush: () => void) => void;
+  /** Told how large the run's per-row state will be (see RowStateSizing); the CLI fits V8's memory to it. */
+  readonly onRowStateSize?: RowStateListener;
 }
 
 /** Imports a CSV of leads into an NLPearl outbound campaign; see the README for every option. */
@@ -128,9 +130,8 @@ async function runImport(
     };
     const outcomes = { tally, budget: parseErrorBudget(options.maxErrors), outbound, stopRun };
     const duplicates = options.allowDuplicates ? undefined : new DuplicateFinder();
-    // Sized once from the file's size (unknown for stdin): growing step by step holds two tables at once near
-    // the end of a big run.
-    let sizeDuplicates = duplicates !== undefined && csv.totalBytes !== undefined;
+    const withIds = mapping.externalId !== undefined;
+    const sizing = new RowStateSizing(duplicates, csv.totalBytes, withIds, deps.onRowStateSize);
     const limit = pLimit(options.concurrency);
     const leadOptions = { defaultCountry: run.defaultCountry, keepPhone: options.keepPhone };
     let wake: (() => void) | undefined;
@@ -164,13 +165,7 @@ async function runImport(
       if (stop.signal.aborted) break;
       const row = fromResults ? Number(record.cells[0]) : record.row;
       lastRow = Math.max(lastRow, row);
-      if (sizeDuplicates) {
-        const expected = expectedRows(csv.totalBytes, csv.bytesRead(), record.row);
-        if (expected !== undefined) {
-          duplicates?.reserve(expected);
-          sizeDuplicates = false;
-        }
-      }
+      if (sizing.pending) sizing.onRecord(csv.bytesRead(), record.row);
       const cells = fromResults ? record.cells.slice(firstUserColumn) : record.cells;
       const previous: string | undefined = retry ? record.cells[1] : prior?.states.get(row);
       const done = retry
