@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 import { limitHeapGrowth } from './cli/heap-growth.js';
 import { main } from './cli/main.js';
+import { controlYoungGeneration, youngGenerationSetting } from './cli/young-generation.js';
 
-const heapError = limitHeapGrowth(process.execArgv, process.env);
-if (heapError === undefined) {
+const young = youngGenerationSetting(process.execArgv, process.env);
+const heapError = 'error' in young ? undefined : limitHeapGrowth(process.execArgv, process.env);
+if ('error' in young || heapError !== undefined) {
+  process.stderr.write(`nlpearl-leads: ${'error' in young ? young.error : heapError}\n`);
+  process.exitCode = 2;
+} else {
+  const youngGeneration = controlYoungGeneration(young);
   // The only place that exits the process: everything below returns an exit code.
   process.exitCode = await main(process.argv.slice(2), {
     stdout: process.stdout,
@@ -12,8 +18,7 @@ if (heapError === undefined) {
     env: process.env,
     signals: process,
     exitNow: (status) => process.exit(status),
+    memory: youngGeneration.memory,
   });
-} else {
-  process.stderr.write(`nlpearl-leads: ${heapError}\n`);
-  process.exitCode = 2;
+  youngGeneration.stop();
 }

@@ -60,6 +60,7 @@ export async function runImportCommand(
         signal: stop.signal,
         stdin: io.stdin,
         onWriter: (f: () => void) => (flush = f),
+        onRowStateSize: io.memory?.fit,
         // Logged once the checks passed and the first row is next, so a refused run prints only its one line.
         onStart: (run: { progress(): RunProgress }) => {
           logger.info(

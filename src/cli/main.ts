@@ -25,6 +25,8 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
   // yargs camel-cases every flag; ImportFlags names the ones the import commands read.
   // Commands load their modules when they run: --help, --version and completion stay quick.
   const run = (command: ImportCommand) => async (flags: unknown) => {
+    io.memory?.hold(); // before the import's modules load
+
     const { runImportCommand } = await import('./import-command.js');
     exitCode = await runImportCommand(command, flags as ImportFlags, io, redactor, argv);
   };
