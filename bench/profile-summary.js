@@ -41,7 +41,10 @@ const byPackage = new Map();
 const add = (map, key, us) => map.set(key, (map.get(key) ?? 0) + us);
 for (const [id, us] of selfTime) {
   const { functionName, url, lineNumber } = nodes.get(id).callFrame;
-  const short = url.replace(/.*node_modules\//, '').replace(/.*\/dist\//, 'dist/');
+  // A package's files keep its name (got/dist/source/…); only our own build is shortened to dist/….
+  const short = url.includes('/node_modules/')
+    ? url.replace(/.*node_modules\//, '')
+    : url.replace(/.*\/dist\//, 'dist/');
   add(byFunction, `${functionName || '(anonymous)'} ${short}:${lineNumber}`, us);
   let group = short.startsWith('dist/')
     ? short
