@@ -49,15 +49,17 @@ describe('ResultsWriter', () => {
     const file = path.join(tempDir(), 'r.csv');
     const writer = ResultsWriter.open(file, HEADER, 'create');
     const header = fs.readFileSync(file, 'utf8');
-    // Two callbacks of one phase of the event loop, as two answers read in one I/O phase are.
+    // Two callbacks of one phase of the event loop, as two answers read in one I/O phase are. Immediates queued
+    // together run in one check phase; two zero timers need not (each reads the clock, and a millisecond may
+    // pass between them), which made this test fail now and then under load.
     const [first, second] = await new Promise<Promise<void>[]>((resolve) => {
       const started: Promise<void>[] = [];
       const start = (row: number, cells: string[]) => () => {
         started.push(writer.writeBeforeSending({ row, status: 'sending', attempts: 0 }, cells));
         if (started.length === 2) resolve(started);
       };
-      setTimeout(start(1, ['+15550001', 'a']), 0);
-      setTimeout(start(2, ['+15550002', 'b']), 0);
+      setImmediate(start(1, ['+15550001', 'a']));
+      setImmediate(start(2, ['+15550002', 'b']));
     });
     expect(second).toBe(first); // one write for both
     expect(fs.readFileSync(file, 'utf8')).toBe(header); // not yet: the promise is the go-ahead
