@@ -18,7 +18,7 @@ import { SeenKeys } from '../src/mapping/seen-keys.js';
 import { ESTIMATE_AFTER_BYTES } from '../src/pipeline/expected-rows.js';
 import { importLeads } from '../src/pipeline/import-leads.js';
 import { main } from '../src/cli/main.js';
-import { phoneOf } from './helpers/leads-csv.js';
+import { writeLeadsCsv } from './helpers/leads-csv.js';
 import { useTempDir } from './helpers/temp-dir.js';
 import { fakeIo } from './helpers/cli-io.js';
 
@@ -191,11 +191,7 @@ describe('importLeads tells the size of its per-row state', () => {
   /** A file of `rows` rows with a wide column, so that a few thousand rows pass the 4 MB mark. */
   function wideCsv(rows: number, externalIds: boolean): string {
     const file = path.join(tempDir(), 'wide.csv');
-    const notes = 'n'.repeat(400);
-    const lines = [externalIds ? 'phone,externalId,notes' : 'phone,notes'];
-    for (let row = 1; row <= rows; row += 1)
-      lines.push(externalIds ? `${phoneOf(row)},crm-${row},${notes}` : `${phoneOf(row)},${notes}`);
-    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    writeLeadsCsv(file, rows, { externalIds, notes: 400 });
     return file;
   }
 

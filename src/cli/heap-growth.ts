@@ -1,4 +1,5 @@
 import v8 from 'node:v8';
+import { envNumber } from './env-number.js';
 
 /**
  * How much V8 may grow its heap past what was live after a full garbage collection, in percent. V8's own
@@ -29,13 +30,9 @@ export function heapGrowthFlag(
   env: Readonly<Record<string, string | undefined>>,
 ): HeapGrowth {
   if (execArgv.some((argument) => FLAG.test(argument))) return { flag: undefined };
-  const given = env[HEAP_GROWTH_ENV]?.trim() ?? '';
-  if (given !== '' && !/^\d{1,4}$/.test(given)) {
-    return {
-      error: `${HEAP_GROWTH_ENV} must be a whole number of percent (0 for V8's own growth), got "${given}"`,
-    };
-  }
-  const percent = given === '' ? HEAP_GROWING_PERCENT : Number(given);
+  const given = envNumber(env, HEAP_GROWTH_ENV, "percent (0 for V8's own growth)");
+  if ('error' in given) return given;
+  const percent = given.value ?? HEAP_GROWING_PERCENT;
   return { flag: percent === 0 ? undefined : `--heap-growing-percent=${percent}` };
 }
 

@@ -26,7 +26,6 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
   // Commands load their modules when they run: --help, --version and completion stay quick.
   const run = (command: ImportCommand) => async (flags: unknown) => {
     io.memory?.hold(); // before the import's modules load
-
     const { runImportCommand } = await import('./import-command.js');
     exitCode = await runImportCommand(command, flags as ImportFlags, io, redactor, argv);
   };

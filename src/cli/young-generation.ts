@@ -1,5 +1,6 @@
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import v8 from 'node:v8';
+import { envNumber } from './env-number.js';
 
 const MIB = 1024 * 1024;
 
@@ -58,12 +59,10 @@ export function youngGenerationSetting(
   if (execArgv.some((argument) => NODE_FLAG.test(argument)) || NODE_FLAG.test(env.NODE_OPTIONS ?? '')) {
     return { mode: 'off' };
   }
-  const given = env[YOUNG_GENERATION_ENV]?.trim() ?? '';
-  if (given === '') return { mode: 'fit' };
-  if (!/^\d{1,4}$/.test(given)) {
-    return { error: `${YOUNG_GENERATION_ENV} must be a whole number of MB (0 for V8's own), got "${given}"` };
-  }
-  return Number(given) === 0 ? { mode: 'off' } : { mode: 'fixed', mb: Number(given) };
+  const given = envNumber(env, YOUNG_GENERATION_ENV, "MB (0 for V8's own)");
+  if ('error' in given) return given;
+  if (given.value === undefined) return { mode: 'fit' };
+  return given.value === 0 ? { mode: 'off' } : { mode: 'fixed', mb: given.value };
 }
 
 /** What is asked of V8, so that tests can stand in for it. */
