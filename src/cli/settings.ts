@@ -9,7 +9,8 @@ import {
 } from '../config.js';
 import { parseMapFile } from '../mapping/map-file.js';
 import { UsageError } from '../errors.js';
-import { checkApiUrl, checkToken } from '../pipeline/preflight-checks.js';
+import { checkApiUrl } from '../upload/api-url.js';
+import { checkToken } from '../upload/token.js';
 import { readTextFile } from './read-text-file.js';
 import { resolveToken, type Redactor } from './secrets.js';
 

@@ -1,3 +1,4 @@
+import type { LeadPage, LeadView } from './nlpearl-api.js';
 import type { AttemptFailure } from './retry-policy.js';
 
 /** What one HTTP attempt came to: a value, or a failure the retry policy can judge and a user can read. */
@@ -70,6 +71,36 @@ export function parseLeadId(body: string): string | undefined {
     return undefined;
   }
   return /^[\w.:-]{1,200}$/.test(text) ? text : undefined;
+}
+
+/** Reads Search Leads' `{count, results: [{id, phoneNumber, …}]}`; undefined when it is not that. */
+export function parseLeadPage(body: string): LeadPage | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { count, results } = parsed as { count?: unknown; results?: unknown };
+  if (typeof count !== 'number' || !Array.isArray(results)) return undefined;
+  const leads: LeadView[] = [];
+  for (const item of results as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const lead = item as Record<string, unknown>;
+    if (typeof lead.id !== 'string' || typeof lead.phoneNumber !== 'string') continue;
+    leads.push({
+      id: lead.id,
+      phoneNumber: lead.phoneNumber,
+      externalId: typeof lead.externalId === 'string' ? lead.externalId : null,
+      status: typeof lead.status === 'number' || typeof lead.status === 'string' ? lead.status : null,
+      callData:
+        typeof lead.callData === 'object' && lead.callData !== null
+          ? (lead.callData as Record<string, unknown>)
+          : null,
+    });
+  }
+  return { count, results: leads };
 }
 
 function oneLine(text: string): string {
