@@ -187,6 +187,51 @@ describe('NlpearlClient lookups', () => {
   });
 });
 
+describe('NlpearlClient updates and deletes', () => {
+  it('updates only the fields given, and deletes leads by id', async () => {
+    const scope = nock(API)
+      .put('/v1/Outbound/o/Lead/lead%2F1', { callData: { plan: 'gold' }, status: 130 })
+      .reply(200, { id: 'lead/1', phoneNumber: '+12125550100', status: 130 })
+      .delete('/v1/Outbound/o/Leads', { leadIds: ['a', 'b'] })
+      .reply(200, 'true')
+      .put('/v1/Outbound/o/Lead/gone')
+      .reply(404, '');
+    const api = client('o');
+    await expect(api.updateLead('lead/1', { callData: { plan: 'gold' }, status: 130 })).resolves.toEqual({
+      ok: true,
+      value: true,
+    });
+    await expect(api.deleteLeads(['a', 'b'])).resolves.toEqual({ ok: true, value: true });
+    await expect(api.updateLead('gone', { status: 130 })).resolves.toMatchObject({
+      ok: false,
+      failure: { kind: 'http', status: 404 },
+    });
+    api.close();
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('gets a lead as the campaign holds it, and reads 404 as none', async () => {
+    const view = {
+      id: 'L1',
+      phoneNumber: '+12125550100',
+      externalId: 'x',
+      status: 1,
+      timeZone: -5,
+      callData: { a: 1 },
+    };
+    const scope = nock(API)
+      .get('/v1/Outbound/o/Lead/L1')
+      .reply(200, view)
+      .get('/v1/Outbound/o/Lead/L2')
+      .reply(404);
+    const api = client('o');
+    await expect(api.getLead('L1')).resolves.toEqual({ ok: true, value: view });
+    await expect(api.getLead('L2')).resolves.toEqual({ ok: true, value: undefined });
+    api.close();
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
 describe('NlpearlClient secrecy', () => {
   it('redacts the token and its secret half when an error body echoes them', async () => {
     const scope = nock(API)

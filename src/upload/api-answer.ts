@@ -84,23 +84,34 @@ export function parseLeadPage(body: string): LeadPage | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const { count, results } = parsed as { count?: unknown; results?: unknown };
   if (typeof count !== 'number' || !Array.isArray(results)) return undefined;
-  const leads: LeadView[] = [];
-  for (const item of results as unknown[]) {
-    if (typeof item !== 'object' || item === null) continue;
-    const lead = item as Record<string, unknown>;
-    if (typeof lead.id !== 'string' || typeof lead.phoneNumber !== 'string') continue;
-    leads.push({
-      id: lead.id,
-      phoneNumber: lead.phoneNumber,
-      externalId: typeof lead.externalId === 'string' ? lead.externalId : null,
-      status: typeof lead.status === 'number' || typeof lead.status === 'string' ? lead.status : null,
-      callData:
-        typeof lead.callData === 'object' && lead.callData !== null
-          ? (lead.callData as Record<string, unknown>)
-          : null,
-    });
-  }
+  const leads = (results as unknown[]).map(toLeadView).filter((lead) => lead !== undefined);
   return { count, results: leads };
+}
+
+/** Reads Get Lead's lead view; undefined when it is not one. */
+export function parseLeadView(body: string): LeadView | undefined {
+  try {
+    return toLeadView(JSON.parse(body));
+  } catch {
+    return undefined;
+  }
+}
+
+function toLeadView(item: unknown): LeadView | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const lead = item as Record<string, unknown>;
+  if (typeof lead.id !== 'string' || typeof lead.phoneNumber !== 'string') return undefined;
+  return {
+    id: lead.id,
+    phoneNumber: lead.phoneNumber,
+    externalId: typeof lead.externalId === 'string' ? lead.externalId : null,
+    status: typeof lead.status === 'number' || typeof lead.status === 'string' ? lead.status : null,
+    timeZone: typeof lead.timeZone === 'number' || typeof lead.timeZone === 'string' ? lead.timeZone : null,
+    callData:
+      typeof lead.callData === 'object' && lead.callData !== null
+        ? (lead.callData as Record<string, unknown>)
+        : null,
+  };
 }
 
 function oneLine(text: string): string {

@@ -6,8 +6,20 @@ export interface LeadView {
   readonly id: string;
   readonly externalId: string | null;
   readonly phoneNumber: string;
+  /** NLPearl's status code (1 New, 100 Success, 130 Completed, …). */
   readonly status: number | string | null;
+  /** An offset in hours, not the Windows id that was sent. */
+  readonly timeZone: number | string | null;
   readonly callData: Record<string, unknown> | null;
+}
+
+/** What Update Lead changes: only the fields given. */
+export interface LeadPatch {
+  readonly phoneNumber?: string;
+  readonly externalId?: string;
+  readonly timeZoneId?: string;
+  readonly callData?: Record<string, string | number | boolean>;
+  readonly status?: number;
 }
 
 export interface LeadPage {
@@ -36,6 +48,10 @@ export interface NlpearlApi extends LeadApi {
     page: { skip: number; limit: number; searchInput?: string },
     signal?: AbortSignal,
   ): Promise<ApiAnswer<LeadPage>>;
+  updateLead(leadId: string, patch: LeadPatch, signal?: AbortSignal): Promise<ApiAnswer<true>>;
+  deleteLeads(leadIds: readonly string[], signal?: AbortSignal): Promise<ApiAnswer<true>>;
+  /** Undefined when no lead has this id. */
+  getLead(leadId: string, signal?: AbortSignal): Promise<ApiAnswer<LeadView | undefined>>;
   /** Closes the keep-alive sockets. */
   close(): void;
 }

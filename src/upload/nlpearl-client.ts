@@ -3,8 +3,14 @@ import https from 'node:https';
 import got, { RequestError, type Got, type Response } from 'got';
 import { SecretRedactor } from '../redact.js';
 import type { LeadBody } from '../types.js';
-import { describeHttpFailure, parseLeadId, parseLeadPage, type ApiAnswer } from './api-answer.js';
-import type { LeadPage, NlpearlApi } from './nlpearl-api.js';
+import {
+  describeHttpFailure,
+  parseLeadId,
+  parseLeadPage,
+  parseLeadView,
+  type ApiAnswer,
+} from './api-answer.js';
+import type { LeadPage, LeadPatch, LeadView, NlpearlApi } from './nlpearl-api.js';
 
 export interface NlpearlClientOptions {
   readonly apiUrl: string;
@@ -119,6 +125,42 @@ export class NlpearlClient implements NlpearlApi {
     return { ok: true, value: match?.id };
   }
 
+  /**
+   * `PUT /v1/Outbound/{outboundId}/Lead/{leadId}`: only the fields given change (a changed body, or `status`
+   * 130 Completed so the campaign stops calling the lead). Idempotent, so it is safe to retry.
+   */
+  async updateLead(leadId: string, patch: LeadPatch, signal?: AbortSignal): Promise<ApiAnswer<true>> {
+    const answer = await this.#send(
+      'PUT',
+      `/Lead/${encodeURIComponent(leadId)}`,
+      JSON.stringify(patch),
+      signal,
+    );
+    return answer.ok ? { ok: true, value: true } : answer;
+  }
+
+  /** `DELETE /v1/Outbound/{outboundId}/Leads` with `{leadIds}`. Deleting a lead twice is harmless. */
+  async deleteLeads(leadIds: readonly string[], signal?: AbortSignal): Promise<ApiAnswer<true>> {
+    const answer = await this.#send('DELETE', '/Leads', JSON.stringify({ leadIds }), signal);
+    return answer.ok ? { ok: true, value: true } : answer;
+  }
+
+  /** `GET /v1/Outbound/{outboundId}/Lead/{leadId}` → the lead as the campaign holds it; undefined on 404. */
+  async getLead(leadId: string, signal?: AbortSignal): Promise<ApiAnswer<LeadView | undefined>> {
+    const answer = await this.#send('GET', `/Lead/${encodeURIComponent(leadId)}`, undefined, signal);
+    if (!answer.ok) {
+      const { failure } = answer;
+      return failure.kind === 'http' && failure.status === 404 ? { ok: true, value: undefined } : answer;
+    }
+    const view = parseLeadView(answer.value.body);
+    if (view !== undefined) return { ok: true, value: view };
+    return {
+      ok: false,
+      failure: { kind: 'http', status: 502 },
+      message: `HTTP ${answer.value.statusCode}: Get Lead answered without a lead`,
+    };
+  }
+
   /** Closes the keep-alive sockets, so the process can exit. */
   close(): void {
     this.#agents.http.destroy();
@@ -126,7 +168,7 @@ export class NlpearlClient implements NlpearlApi {
   }
 
   async #send(
-    method: 'PUT' | 'POST' | 'GET',
+    method: 'PUT' | 'POST' | 'GET' | 'DELETE',
     path: string,
     body: string | undefined,
     signal: AbortSignal | undefined,
