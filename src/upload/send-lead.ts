@@ -2,13 +2,8 @@ import type { LeadBody } from '../types.js';
 import type { ApiAnswer } from './api-answer.js';
 import type { Clock } from './clock.js';
 import type { LeadApi } from './nlpearl-api.js';
-import {
-  decideRetry,
-  outcomeUnknown,
-  serverPause,
-  type AttemptFailure,
-  type RetryPolicyOptions,
-} from './retry-policy.js';
+import { fatalReason, judgeFailure, paced, type FatalReason } from './attempts.js';
+import { outcomeUnknown, type AttemptFailure, type RetryPolicyOptions } from './retry-policy.js';
 
 /** Paces every request, first tries, retries and lookups alike (see RateLimiter, CircuitBreaker). */
 export interface Pacer {
@@ -29,9 +24,6 @@ export interface SendContext {
   readonly clock: Clock;
   readonly random: () => number;
 }
-
-/** Why a run must stop when the API answers this to one row. */
-export type FatalReason = 'credentials' | 'outbound';
 
 export type SendOutcome =
   /** `leadId` is missing only when NLPearl answered 2xx without one and no lookup could find it (`note`). */
@@ -61,7 +53,7 @@ export const NO_LEAD_ID_NOTE =
  * (by externalId, else by phone number) before anything is sent again, so nobody is called twice.
  */
 export async function sendLead(body: LeadBody, context: SendContext, hooks: SendHooks): Promise<SendOutcome> {
-  const { api, pacer, policy, stop } = context;
+  const { api, pacer, stop } = context;
   let attempts = 0;
   let lookups = 0;
   let requests = 0;
@@ -83,11 +75,7 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
   };
   /** Waits for the pacer (and journals the row before its first request); false when the run stopped. */
   const begin = async (): Promise<boolean> => {
-    try {
-      await pacer.acquire(stop);
-    } catch {
-      return false;
-    }
+    if (!(await paced(context))) return false;
     if (requests === 0) {
       try {
         await hooks.beforeFirstRequest();
@@ -98,24 +86,7 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
     requests += 1;
     return true;
   };
-  /** Tells the pacer; then whether to try again (after the backoff), give up, or stop. */
-  const judge = async (failure: AttemptFailure, count: number): Promise<'again' | 'give-up' | 'stopped'> => {
-    const now = Date.now();
-    if (failure.kind === 'http' && failure.status === 429)
-      pacer.onThrottled(serverPause(failure, policy, now));
-    else if (failure.kind === 'network' || (failure.kind === 'http' && failure.status >= 500)) {
-      pacer.onTransientFailure?.(stop);
-    } else pacer.onSuccess();
-    const decision = decideRetry(failure, count, policy, context.random(), now);
-    if (!decision.retry) return 'give-up';
-    if (failure.kind === 'no-lead-id') return 'again'; // the lookup comes first, at once
-    try {
-      await context.clock.sleep(decision.delayMs, stop);
-    } catch {
-      return 'stopped';
-    }
-    return 'again';
-  };
+  const judge = (failure: AttemptFailure, count: number) => judgeFailure(failure, count, context);
   /** Looks the lead up; the answer's id, undefined when not found, or the outcome that ends the send. */
   const lookUp = async (): Promise<{ found: string | undefined } | { end: SendOutcome }> => {
     for (;;) {
@@ -175,11 +146,4 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
       return { status: 'failed', error: answer.message, attempts };
     }
   }
-}
-
-function fatalReason(failure: AttemptFailure): FatalReason | undefined {
-  if (failure.kind !== 'http') return undefined;
-  if (failure.status === 401 || failure.status === 403) return 'credentials';
-  if (failure.status === 404) return 'outbound';
-  return undefined;
 }
