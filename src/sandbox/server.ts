@@ -2,12 +2,17 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { answerApi } from './api.js';
+import type { ApiState } from './api.js';
+import { answerControl } from './control.js';
 import { FaultInjector } from './faults.js';
-import type { FaultDecision, Faults, ScriptedAnswer } from './faults.js';
-import { LeadsStore, problem, readJson, toLeadView, validateAddLead, validateSearch } from './leads-store.js';
-import type { JsonBody, SandboxLead } from './leads-store.js';
+import type { Faults, ScriptedAnswer } from './faults.js';
+import { LeadsStore } from './leads-store.js';
+import type { SandboxLead } from './leads-store.js';
+import { JSON_TYPE, writeOutcome } from './responses.js';
 import { isAuthorized, matchRoute, readText } from './routes.js';
-import type { Route } from './routes.js';
+import { SlidingWindowPeak } from './sliding-window-peak.js';
+import { readJson } from './validation.js';
 
 export type { Faults, ScriptedAnswer } from './faults.js';
 export type { LeadView, SandboxLead } from './leads-store.js';
@@ -79,15 +84,6 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** Where a response goes: an answer, a destroyed socket, or nothing at all. */
-type Outcome =
-  | { kind: 'send'; status: number; headers: Record<string, string | number>; payload: string }
-  | { kind: 'destroy' }
-  | { kind: 'hang' };
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const token = options.token ?? SANDBOX_TOKEN;
   const outbounds = new Set(options.outbounds ?? [SANDBOX_OUTBOUND]);
@@ -97,6 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const requests: SandboxRequest[] = [];
   let requestCount = 0;
   const peak = new SlidingWindowPeak(1000);
+  const state: ApiState = { outbounds, injector, store, peak };
   let byStatus: Record<string, number> = {};
   const timers = new Set<NodeJS.Timeout>();
 
@@ -130,7 +127,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const now = performance.now();
     const route = matchRoute(req.method ?? '', req.url ?? '/');
     const body = readJson(await readText(req));
-    if (route.kind === 'control') return control(route.name, body, res);
+    if (route.kind === 'control') {
+      const outcome = answerControl({ state, stats, reset }, route.name, body);
+      return outcome.kind === 'send' ? writeOutcome(res, outcome) : undefined;
+    }
 
     const record: SandboxRequest = {
       method: req.method ?? '',
@@ -142,7 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     requestCount += 1;
     if (recordRequests) requests.push(record);
-    const outcome = answer(route, record, body, now);
+    const outcome = answerApi(state, route, record.authorized, body, now);
     const status = outcome.kind === 'send' ? outcome.status : 0;
     record.status = status;
     byStatus[status] = (byStatus[status] ?? 0) + 1;
@@ -158,88 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       req.socket.destroy();
       return;
     }
-    res.writeHead(outcome.status, {
-      ...outcome.headers,
-      'content-length': Buffer.byteLength(outcome.payload),
-    });
-    res.end(outcome.payload);
-  }
-
-  /** The API's behaviour, in NLPearl's order: revocation, authentication, outbound, faults, validation. */
-  function answer(
-    route: Exclude<Route, { kind: 'control' }>,
-    record: SandboxRequest,
-    body: JsonBody,
-    now: number,
-  ): Outcome {
-    if (route.kind === 'unknown') return empty(404);
-    if (route.kind === 'addLead') peak.note(now);
-    const revoked = route.kind === 'addLead' ? injector.countAddLead() : injector.revoked;
-    if (revoked || !record.authorized) return empty(401, { 'www-authenticate': 'Bearer' });
-    if (!outbounds.has(route.outboundId)) return empty(404);
-
-    if (route.kind === 'byId' || route.kind === 'byExternalId') {
-      const lead =
-        route.kind === 'byId'
-          ? store.byId(route.outboundId, route.leadId)
-          : store.byExternalId(route.outboundId, route.externalId);
-      return lead === undefined ? empty(404) : json(200, toLeadView(lead));
-    }
-    if (route.kind === 'search') {
-      const query = validateSearch(body);
-      if (!query.ok) return json(400, query.problem, PROBLEM_TYPE);
-      return json(200, store.search(route.outboundId, query.value));
-    }
-    return addLead(route.outboundId, body, injector.decide(now));
-  }
-
-  function addLead(outboundId: string, body: JsonBody, fault: FaultDecision): Outcome {
-    switch (fault.kind) {
-      case 'answer':
-        return scripted(fault);
-      case 'drop':
-        return { kind: 'destroy' };
-      case 'hang':
-        return { kind: 'hang' };
-    }
-    // The remaining decisions need a lead: an invalid body is answered 400 whatever was drawn.
-    const input = validateAddLead(body);
-    if (!input.ok) return json(400, input.problem, PROBLEM_TYPE);
-    const lead = store.add(outboundId, input.value, Date.now());
-    if (fault.kind === 'createThenDrop') return { kind: 'destroy' };
-    if (fault.kind === 'textPlain') {
-      return {
-        kind: 'send',
-        status: 200,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-        payload: lead.id,
-      };
-    }
-    return json(200, { leadId: lead.id });
-  }
-
-  function control(name: string, body: JsonBody, res: ServerResponse): void {
-    let outcome: Outcome;
-    if (name === 'GET stats') outcome = json(200, stats());
-    else if (name === 'GET leads') outcome = json(200, store.all);
-    else if (name === 'GET faults') outcome = json(200, injector.faults);
-    else if (name === 'POST reset') {
-      reset();
-      outcome = empty(204);
-    } else if (name === 'POST faults') {
-      try {
-        injector.set(body.kind === 'json' ? body.value : {});
-        outcome = empty(204);
-      } catch (error) {
-        outcome = json(400, problem({ faults: [(error as Error).message] }), PROBLEM_TYPE);
-      }
-    } else outcome = empty(404);
-    if (outcome.kind !== 'send') return;
-    res.writeHead(outcome.status, {
-      ...outcome.headers,
-      'content-length': Buffer.byteLength(outcome.payload),
-    });
-    res.end(outcome.payload);
+    writeOutcome(res, outcome);
   }
 
   const server = createServer((req, res) => {
@@ -287,60 +206,4 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return closing;
     },
   };
-}
-
-function empty(status: number, headers: Record<string, string> = {}): Outcome {
-  return { kind: 'send', status, headers, payload: '' };
-}
-
-function json(status: number, value: unknown, contentType = JSON_TYPE): Outcome {
-  return { kind: 'send', status, headers: { 'content-type': contentType }, payload: JSON.stringify(value) };
-}
-
-function scripted(answer: { status: number; body?: unknown; headers?: Record<string, string> }): Outcome {
-  const { status, body, headers = {} } = answer;
-  if (body === undefined) return empty(status, headers);
-  if (typeof body === 'string') {
-    return {
-      kind: 'send',
-      status,
-      headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
-      payload: body,
-    };
-  }
-  return {
-    kind: 'send',
-    status,
-    headers: { 'content-type': JSON_TYPE, ...headers },
-    payload: JSON.stringify(body),
-  };
-}
-
-/**
- * The largest number of events in any window of `windowMs`. Keeps only the timestamps still inside the window
- * (a deque over an array), so each event costs amortised O(1) even over hundreds of thousands of requests.
- */
-class SlidingWindowPeak {
-  #times: number[] = [];
-  #head = 0;
-  max = 0;
-
-  constructor(readonly windowMs: number) {}
-
-  note(now: number): void {
-    this.#times.push(now);
-    while (this.#times[this.#head]! <= now - this.windowMs) this.#head += 1;
-    const inWindow = this.#times.length - this.#head;
-    if (inWindow > this.max) this.max = inWindow;
-    if (this.#head > 1024 && this.#head * 2 > this.#times.length) {
-      this.#times = this.#times.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-
-  reset(): void {
-    this.#times = [];
-    this.#head = 0;
-    this.max = 0;
-  }
 }
