@@ -171,6 +171,63 @@ describe('scripted answers and faults', () => {
     expect(sb.leads).toHaveLength(1);
   });
 
+  it('createThen: creates the lead, then answers verbatim (an empty 200, {}, or any status)', async () => {
+    const sb = await start();
+    sb.enqueue(
+      { createThen: { status: 200 } },
+      { createThen: { status: 200, body: {} } },
+      { createThen: { status: 502, body: 'bad gateway', headers: { 'x-a': 'b' } } },
+      { createThen: { status: 200 } },
+    );
+    const empty = await addLead(sb);
+    expect([empty.status, empty.headers.get('content-length'), await empty.text()]).toEqual([200, '0', '']);
+    const braces = await addLead(sb);
+    expect([braces.headers.get('content-type'), await braces.json()]).toEqual([
+      'application/json; charset=utf-8',
+      {},
+    ]);
+    const gateway = await addLead(sb);
+    expect([gateway.status, gateway.headers.get('x-a'), await gateway.text()]).toEqual([
+      502,
+      'b',
+      'bad gateway',
+    ]);
+    expect(sb.leads).toHaveLength(3);
+    // An invalid body is still refused, and creates nothing.
+    expect((await addLead(sb, { phoneNumber: 'x' })).status).toBe(400);
+    expect(sb.leads).toHaveLength(3);
+  });
+
+  it('rateNoLeadId: creates the lead and answers 200 {"leadId": null}', async () => {
+    const sb = await start({ faults: { rateNoLeadId: 1 } });
+    const res = await addLead(sb);
+    expect([res.status, res.headers.get('content-type'), await res.json()]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      { leadId: null },
+    ]);
+    expect(sb.leads).toHaveLength(1);
+    expect(() => sb.setFaults({ rateNoLeadId: 0.5, rateTextPlain: 0.6 })).toThrow(/add up to 1\.1/);
+  });
+
+  it('draws rateNoLeadId last, from the same one number per request', async () => {
+    // Drawn after rate429, the new share leaves the seed's 429s where they were without it.
+    const answers: string[][] = [];
+    for (const faults of [{ rate429: 0.5 }, { rate429: 0.5, rateNoLeadId: 0.5 }]) {
+      const sb = await startSandbox({ faults, seed: 7 });
+      const seen: string[] = [];
+      for (let i = 0; i < 40; i += 1) seen.push(await (await addLead(sb)).text());
+      await sb.close();
+      answers.push(seen.map((body) => (body === '' ? '429' : body.includes('null') ? 'null' : 'id')));
+    }
+    const [before, after] = answers as [string[], string[]];
+    expect(after.map((a) => (a === '429' ? '429' : 'other'))).toEqual(
+      before.map((a) => (a === '429' ? '429' : 'other')),
+    );
+    expect(after).not.toContain('id');
+    expect(after).toContain('null');
+  });
+
   it('drops the socket before creating the lead', async () => {
     const sb = await start();
     sb.enqueue({ drop: true });

@@ -63,6 +63,7 @@ function addLead(store: LeadsStore, outboundId: string, body: JsonBody, fault: F
   if (!input.ok) return json(400, input.problem, PROBLEM_TYPE);
   const lead = store.add(outboundId, input.value, Date.now());
   if (fault.kind === 'createThenDrop') return { kind: 'destroy' };
+  if (fault.kind === 'createThen') return verbatim(fault);
   if (fault.kind === 'textPlain') return text(200, lead.id);
   return json(200, { leadId: lead.id });
 }

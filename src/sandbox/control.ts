@@ -12,7 +12,7 @@ export interface ControlDeps {
 }
 
 /**
- * The `/_sandbox/…` endpoints: for tests, demos and benchmarks that run the sandbox in another process. They
+ * The `/_sandbox/…` endpoints, for tests, demos and benchmarks that run the sandbox in another process. They
  * need no token and are not recorded. `name` is the method and the path after `/_sandbox/`, e.g. `GET stats`.
  */
 export function answerControl(deps: ControlDeps, name: string, body: JsonBody): Outcome {
