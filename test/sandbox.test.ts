@@ -59,6 +59,7 @@ describe('Add Lead', () => {
         outboundId: OUTBOUND,
         ...body,
         callData: { firstName: 'Ada', age: 36, vip: true },
+        status: 1,
         created: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
       },
     ]);
@@ -355,7 +356,7 @@ describe('lookups', () => {
     const search = async (body: unknown) =>
       (await (await call(sb, { method: 'POST', path: `/v1/Outbound/${OUTBOUND}/Leads`, body })).json()) as {
         count: number;
-        results: { phoneNumber: string; status: string }[];
+        results: { phoneNumber: string; status: number }[];
       };
     const crm = await search({ skip: 0, limit: 10, isAscending: true, searchInput: 'crm' });
     expect(crm.count).toBe(2);
@@ -364,7 +365,7 @@ describe('lookups', () => {
     expect([page.count, page.results[0]?.phoneNumber, page.results[0]?.status]).toEqual([
       3,
       '+12125550101',
-      'New',
+      1,
     ]);
     expect((await search({ skip: 0, limit: 1, isAscending: false, searchInput: '4930' })).count).toBe(1);
   });
@@ -372,7 +373,12 @@ describe('lookups', () => {
   it('gets a lead by id and the latest lead by external id, with the lead view shape', async () => {
     const sb = await start();
     await addLead(sb, { phoneNumber: '+12125550100', externalId: 'crm/1' });
-    await addLead(sb, { phoneNumber: '+12125550199', externalId: 'crm/1', timeZoneId: 'UTC' });
+    await addLead(sb, {
+      phoneNumber: '+12125550199',
+      externalId: 'crm/1',
+      timeZoneId: 'India Standard Time',
+      callData: { firstName: 'Ada' },
+    });
     const latest = sb.leads[1]!;
     const byExternal = await call(sb, {
       method: 'GET',
@@ -382,13 +388,13 @@ describe('lookups', () => {
       id: latest.id,
       externalId: 'crm/1',
       phoneNumber: '+12125550199',
-      timeZone: 'UTC',
-      status: 'New',
+      timeZone: 5.5,
+      status: 1,
       created: latest.created,
-      callData: null,
+      callData: { firstName: 'Ada' },
     });
     const byId = await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/${sb.leads[0]!.id}` });
-    expect(((await byId.json()) as { phoneNumber: string }).phoneNumber).toBe('+12125550100');
+    expect(await byId.json()).toMatchObject({ phoneNumber: '+12125550100', timeZone: null, callData: null });
     for (const path of [
       `/v1/Outbound/${OUTBOUND}/Lead/External/none`,
       `/v1/Outbound/${OUTBOUND}/Lead/abc`,
@@ -399,6 +405,29 @@ describe('lookups', () => {
     expect(
       (await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/abc`, token: 'x' })).status,
     ).toBe(401);
+  });
+});
+
+describe('lead views', () => {
+  it.each([
+    ['Pacific Standard Time', -8],
+    ['W. Europe Standard Time', 1],
+    ['Türkiye Standard Time', 3],
+    ['Nepal Standard Time', 5.75],
+    ['UTC', 0],
+    ['Hawaiian Standard Time', null],
+  ])('shows %s as the offset %s, not the id sent', async (timeZoneId, offset) => {
+    const sb = await start();
+    const { leadId } = (await (await addLead(sb, { phoneNumber: '+12125550100', timeZoneId })).json()) as {
+      leadId: string;
+    };
+    const view = (await (
+      await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/${leadId}` })
+    ).json()) as {
+      timeZone: unknown;
+    };
+    expect(view.timeZone).toBe(offset);
+    expect(sb.leads[0]?.timeZoneId).toBe(timeZoneId);
   });
 });
 

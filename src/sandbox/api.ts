@@ -1,6 +1,6 @@
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { validateAddLead, validateSearch } from './lead-bodies.js';
-import { toLeadView } from './leads-store.js';
+import { toLeadView } from './lead-view.js';
 import type { LeadsStore } from './leads-store.js';
 import { empty, json, PROBLEM_TYPE, text, verbatim } from './responses.js';
 import type { Outcome } from './responses.js';

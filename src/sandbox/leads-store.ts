@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AddLeadInput, SearchQuery } from './lead-bodies.js';
+import { LEAD_STATUSES } from './lead-status.js';
+import type { LeadStatus } from './lead-status.js';
+import { toLeadView } from './lead-view.js';
+import type { LeadView } from './lead-view.js';
 
 /** A lead as the sandbox stored it. */
 export interface SandboxLead {
@@ -9,31 +13,10 @@ export interface SandboxLead {
   externalId: string | null;
   timeZoneId: string | null;
   callData: Record<string, unknown> | null;
+  /** Its documented integer; a lead starts New (1), and calls in the campaign change it. */
+  status: LeadStatus;
   /** ISO 8601. */
   created: string;
-}
-
-/** What NLPearl's Get Lead and Search Leads answer for a lead (note `id`, not `leadId`, and `timeZone`). */
-export interface LeadView {
-  id: string;
-  externalId: string | null;
-  phoneNumber: string;
-  timeZone: string | null;
-  status: 'New';
-  created: string;
-  callData: Record<string, unknown> | null;
-}
-
-export function toLeadView(lead: SandboxLead): LeadView {
-  return {
-    id: lead.id,
-    externalId: lead.externalId,
-    phoneNumber: lead.phoneNumber,
-    timeZone: lead.timeZoneId,
-    status: 'New',
-    created: lead.created,
-    callData: lead.callData,
-  };
 }
 
 const SORT_KEYS: Record<string, (lead: SandboxLead) => string> = {
@@ -72,7 +55,13 @@ export class LeadsStore {
       .toString(16)
       .padStart(8, '0');
     const id = `${seconds}${this.#idPrefix}${this.#counter.toString(16).padStart(6, '0')}`;
-    const lead: SandboxLead = { id, outboundId, ...input, created: new Date(now).toISOString() };
+    const lead: SandboxLead = {
+      id,
+      outboundId,
+      ...input,
+      status: LEAD_STATUSES.New,
+      created: new Date(now).toISOString(),
+    };
     if (!this.keep) return lead;
     this.all.push(lead);
     this.#byId.set(id, lead);
@@ -103,13 +92,9 @@ export class LeadsStore {
           lead.phoneNumber.toLowerCase().includes(needle) || lead.externalId?.toLowerCase().includes(needle),
       );
     }
-    // Every sandbox lead is New; the numeric value of New in NLPearl's enum is a guess (1).
-    if (query.statuses !== null && query.statuses.length > 0) {
-      const wantsNew = query.statuses.some(
-        (s) => s === 1 || (typeof s === 'string' && s.toLowerCase() === 'new'),
-      );
-      if (!wantsNew) leads = [];
-    }
+    const { statuses } = query;
+    if (statuses !== null && statuses.length > 0)
+      leads = leads.filter((lead) => statuses.includes(lead.status));
     const sortKey = SORT_KEYS[query.sortProp?.toLowerCase() ?? 'created'] ?? SORT_KEYS.created!;
     // Creation order is the tie-breaker, so the sort is stable and ascending-by-created is insertion order.
     const ordered = leads.map((lead, index) => ({ lead, index, key: sortKey(lead) }));

@@ -15,7 +15,9 @@ import { SlidingWindowPeak } from './sliding-window-peak.js';
 import { readJson } from './validation.js';
 
 export type { Faults, ScriptedAnswer } from './faults.js';
-export type { LeadView, SandboxLead } from './leads-store.js';
+export type { LeadStatus } from './lead-status.js';
+export type { LeadView } from './lead-view.js';
+export type { SandboxLead } from './leads-store.js';
 
 export const SANDBOX_TOKEN = 'sandbox-account:sandbox-secret';
 export const SANDBOX_OUTBOUND = 'sandbox-outbound';
