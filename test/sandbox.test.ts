@@ -44,6 +44,47 @@ function call(sb: Sandbox, options: CallOptions = {}): Promise<Response> {
 const addLead = (sb: Sandbox, body: unknown = { phoneNumber: '+12125550100' }): Promise<Response> =>
   call(sb, { body });
 
+/** Adds a lead and answers its id. */
+async function newLead(sb: Sandbox, body: unknown = { phoneNumber: '+12125550100' }): Promise<string> {
+  const res = await addLead(sb, body);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { leadId: string }).leadId;
+}
+
+interface Answer {
+  status: number;
+  type: string | null;
+  body: unknown;
+}
+
+/** One API request on the sandbox outbound (`rest` follows `/v1/Outbound/{id}`), its JSON body parsed. */
+async function send(sb: Sandbox, method: string, rest: string, body?: unknown): Promise<Answer> {
+  const res = await call(sb, { method, path: `/v1/Outbound/${OUTBOUND}${rest}`, body });
+  const text = await res.text();
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    body: text === '' ? undefined : JSON.parse(text),
+  };
+}
+
+/** The `errors` of a 400 answer. */
+function errorsOf(answer: Answer): unknown {
+  expect([answer.status, answer.type]).toEqual([400, 'application/problem+json; charset=utf-8']);
+  return (answer.body as { errors: unknown }).errors;
+}
+
+interface Page {
+  count: number;
+  results: { id: string; phoneNumber: string; externalId: string | null; status: number }[];
+}
+
+async function search(sb: Sandbox, body: unknown): Promise<Page> {
+  const answer = await send(sb, 'POST', '/Leads', body);
+  expect(answer.status).toBe(200);
+  return answer.body as Page;
+}
+
 describe('Add Lead', () => {
   it('creates a lead and answers its 24-hex id as JSON', async () => {
     const sb = await start();
@@ -405,6 +446,312 @@ describe('lookups', () => {
     expect(
       (await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/abc`, token: 'x' })).status,
     ).toBe(401);
+  });
+});
+
+describe('Update Lead', () => {
+  it('changes only the values given and answers the updated lead view', async () => {
+    const sb = await start();
+    const id = await newLead(sb, {
+      phoneNumber: '+12125550100',
+      externalId: 'crm-1',
+      timeZoneId: 'Pacific Standard Time',
+      callData: { firstName: 'Ada', age: 36 },
+    });
+    const created = sb.leads[0]!.created;
+    const changed = await send(sb, 'PUT', `/Lead/${id}`, { callData: { firstName: 'Grace' }, status: 100 });
+    expect(changed).toEqual({
+      status: 200,
+      type: 'application/json; charset=utf-8',
+      body: {
+        id,
+        externalId: 'crm-1',
+        phoneNumber: '+12125550100',
+        timeZone: -8,
+        status: 100,
+        created,
+        // A callData given replaces the whole callData.
+        callData: { firstName: 'Grace' },
+      },
+    });
+    // null counts as not given; an empty body object changes nothing.
+    expect(
+      (await send(sb, 'PUT', `/Lead/${id}`, { externalId: null, callData: null, status: null })).body,
+    ).toEqual(changed.body);
+    expect((await send(sb, 'PUT', `/lead/${id}`, {})).body).toEqual(changed.body);
+
+    const moved = await send(sb, 'PUT', `/Lead/${id}`, {
+      phoneNumber: '+4930123456',
+      externalId: 'crm-9',
+      timeZoneId: 'W. Europe Standard Time',
+    });
+    expect(moved.body).toMatchObject({
+      phoneNumber: '+4930123456',
+      externalId: 'crm-9',
+      timeZone: 1,
+      status: 100,
+    });
+    expect((await send(sb, 'GET', '/Lead/External/crm-9')).body).toMatchObject({ id });
+    expect((await send(sb, 'GET', '/Lead/External/crm-1')).status).toBe(404);
+    expect(sb.leads).toEqual([
+      expect.objectContaining({ id, externalId: 'crm-9', timeZoneId: 'W. Europe Standard Time' }),
+    ]);
+  });
+
+  it.each([1, 10, 20, 30, 40, 70, 100, 110, 130, 150, 500])(
+    'takes the documented status %i',
+    async (status) => {
+      const sb = await start();
+      const id = await newLead(sb);
+      expect((await send(sb, 'PUT', `/Lead/${id}`, { status })).body).toMatchObject({ status });
+      expect(sb.leads[0]?.status).toBe(status);
+    },
+  );
+
+  it.each([
+    [
+      'a phone that is not E.164',
+      { phoneNumber: '212-555-0100' },
+      { PhoneNumber: ['The phone number "212-555-0100" is not a valid E.164 number.'] },
+    ],
+    [
+      'an empty phone',
+      { phoneNumber: '' },
+      { PhoneNumber: ['The phone number "" is not a valid E.164 number.'] },
+    ],
+    [
+      'a number as externalId',
+      { externalId: 7 },
+      { '$.externalId': ['The JSON value could not be converted to System.String. Path: $.externalId'] },
+    ],
+    [
+      'a nested callData value',
+      { callData: { a: [1] } },
+      { '$.callData.a': ['The value of callData "a" must be a string, a number or a boolean.'] },
+    ],
+    ['an undocumented status', { status: 220 }, { Status: ['The field Status is invalid.'] }],
+    [
+      'a status by name',
+      { status: 'Success' },
+      {
+        '$.status': [
+          'The JSON value could not be converted to NLPearl.Api.Models.LeadStatus. Path: $.status',
+        ],
+      },
+    ],
+  ])('answers 400 ValidationProblemDetails to %s, and changes nothing', async (_name, body, errors) => {
+    const sb = await start();
+    const id = await newLead(sb);
+    const before = structuredClone(sb.leads[0]);
+    expect(errorsOf(await send(sb, 'PUT', `/Lead/${id}`, { status: 100, ...body }))).toEqual(errors);
+    expect(sb.leads[0]).toEqual(before);
+  });
+
+  it('answers 404 to an unknown lead (validation first), 401 without the token, 400 to no body', async () => {
+    const sb = await start({ outbounds: [OUTBOUND, 'other'] });
+    const id = await newLead(sb);
+    expect(await send(sb, 'PUT', '/Lead/000000000000000000000000', { status: 130 })).toEqual({
+      status: 404,
+      type: null,
+      body: undefined,
+    });
+    const elsewhere = await call(sb, {
+      method: 'PUT',
+      path: `/v1/Outbound/other/Lead/${id}`,
+      body: { status: 130 },
+    });
+    expect(elsewhere.status).toBe(404);
+    expect(errorsOf(await send(sb, 'PUT', '/Lead/000000000000000000000000', { status: 3 }))).toEqual({
+      Status: ['The field Status is invalid.'],
+    });
+    expect(errorsOf(await send(sb, 'PUT', `/Lead/${id}`))).toEqual({
+      '': ['A non-empty request body is required.'],
+    });
+    const anonymous = await call(sb, {
+      method: 'PUT',
+      path: `/v1/Outbound/${OUTBOUND}/Lead/${id}`,
+      body: {},
+      token: null,
+    });
+    expect(anonymous.status).toBe(401);
+    expect(sb.leads[0]?.status).toBe(1);
+  });
+});
+
+describe('Delete Leads', () => {
+  it('removes the leads named by id, ignores unknown ids, and answers true', async () => {
+    const sb = await start();
+    const [a, b, c] = [await newLead(sb), await newLead(sb), await newLead(sb)];
+    const answer = await send(sb, 'DELETE', '/Leads', { leadIds: [a, 'ffffffffffffffffffffffff', c] });
+    expect(answer).toEqual({ status: 200, type: 'application/json; charset=utf-8', body: true });
+    expect(sb.leads.map((l) => l.id)).toEqual([b]);
+    expect(sb.removed.map((l) => l.id)).toEqual([a, c]);
+    expect((await send(sb, 'GET', `/Lead/${a}`)).status).toBe(404);
+    expect((await send(sb, 'PUT', `/Lead/${c}`, { status: 130 })).status).toBe(404);
+    expect((await search(sb, { skip: 0, limit: 10, isAscending: true })).count).toBe(1);
+    // Again: still true, and counted, so a test sees a lead deleted twice.
+    expect((await send(sb, 'DELETE', '/Leads', { leadIds: [a] })).body).toBe(true);
+    expect((await send(sb, 'DELETE', '/Leads', { leadIds: [] })).body).toBe(true);
+    expect(sb.touches().leads).toEqual({
+      [a]: { updates: 0, deletes: 2 },
+      [c]: { updates: 1, deletes: 1 },
+      ffffffffffffffffffffffff: { updates: 0, deletes: 1 },
+    });
+  });
+
+  it('removes every lead with the externalIds named, and only in that outbound', async () => {
+    const sb = await start({ outbounds: [OUTBOUND, 'other'] });
+    const first = await newLead(sb, { phoneNumber: '+12125550100', externalId: 'crm-1' });
+    const second = await newLead(sb, { phoneNumber: '+12125550101', externalId: 'crm-1' });
+    const kept = await newLead(sb, { phoneNumber: '+12125550102', externalId: 'crm-2' });
+    const other = await call(sb, {
+      path: '/v1/Outbound/other/Lead',
+      body: { phoneNumber: '+12125550100', externalId: 'crm-1' },
+    });
+    expect(other.status).toBe(200);
+    const answer = await send(sb, 'DELETE', '/Leads/External', { leadExternalIds: ['crm-1', 'none'] });
+    expect(answer.body).toBe(true);
+    expect(sb.leads.map((l) => [l.outboundId, l.id])).toEqual([
+      [OUTBOUND, kept],
+      ['other', expect.any(String)],
+    ]);
+    expect((await send(sb, 'GET', '/Lead/External/crm-1')).status).toBe(404);
+    expect(sb.touches()).toEqual({
+      leads: { [first]: { updates: 0, deletes: 1 }, [second]: { updates: 0, deletes: 1 } },
+      externalDeletes: { 'crm-1': 1, none: 1 },
+    });
+  });
+
+  it.each([
+    ['/Leads', { ids: ['a'] }, { LeadIds: ['The LeadIds field is required.'] }],
+    [
+      '/Leads',
+      { leadIds: 'a' },
+      {
+        '$.leadIds': [
+          'The JSON value could not be converted to System.Collections.Generic.List. Path: $.leadIds',
+        ],
+      },
+    ],
+    [
+      '/Leads',
+      { leadIds: ['a', 7] },
+      { '$.leadIds[1]': ['The JSON value could not be converted to System.String. Path: $.leadIds[1]'] },
+    ],
+    ['/Leads/External', { leadIds: ['a'] }, { LeadExternalIds: ['The LeadExternalIds field is required.'] }],
+  ])('DELETE %s answers 400 to %j and removes nothing', async (rest, body, errors) => {
+    const sb = await start();
+    await newLead(sb, { phoneNumber: '+12125550100', externalId: 'a' });
+    const id = sb.leads[0]!.id;
+    expect(errorsOf(await send(sb, 'DELETE', rest, body))).toEqual(errors);
+    expect(sb.leads.map((l) => l.id)).toEqual([id]);
+    expect(sb.touches()).toEqual({ leads: {}, externalDeletes: {} });
+  });
+
+  it('answers 401 without the token and 404 to an unknown outbound', async () => {
+    const sb = await start();
+    const id = await newLead(sb);
+    const body = { leadIds: [id] };
+    expect(
+      (await call(sb, { method: 'DELETE', path: `/v1/Outbound/${OUTBOUND}/Leads`, body, token: null }))
+        .status,
+    ).toBe(401);
+    expect((await call(sb, { method: 'DELETE', path: '/v1/Outbound/nope/Leads', body })).status).toBe(404);
+    expect(sb.leads).toHaveLength(1);
+  });
+});
+
+describe('Search Leads', () => {
+  it('caps the page at searchPageCap whatever the limit, while count tells the total', async () => {
+    const sb = await start();
+    for (let i = 0; i < 250; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) =>
+          newLead(sb, { phoneNumber: `+1212555${String(i + j).padStart(4, '0')}` }),
+        ),
+      );
+    }
+    const first = await search(sb, { skip: 0, limit: 500, isAscending: true });
+    expect([first.count, first.results.length]).toEqual([250, 100]);
+    const last = await search(sb, { skip: 200, limit: 500, isAscending: true });
+    expect([last.count, last.results.length]).toEqual([250, 50]);
+    expect((await search(sb, { skip: 0, limit: 7, isAscending: true })).results).toHaveLength(7);
+    expect((await search(sb, { skip: 300, limit: 7, isAscending: true })).results).toHaveLength(0);
+
+    // Paging by what came back, until count, sees every lead once, in creation order.
+    const seen: string[] = [];
+    for (let page = await search(sb, { skip: 0, limit: 1000, isAscending: true }); page.results.length > 0;) {
+      seen.push(...page.results.map((r) => r.id));
+      page = await search(sb, { skip: seen.length, limit: 1000, isAscending: true });
+    }
+    expect(seen).toEqual(sb.leads.map((l) => l.id));
+  });
+
+  it('takes another cap as an option', async () => {
+    const sb = await start({ searchPageCap: 2 });
+    for (let i = 0; i < 3; i += 1) await newLead(sb);
+    const page = await search(sb, { skip: 0, limit: 500, isAscending: false });
+    expect([page.count, page.results.map((r) => r.id)]).toEqual([3, [sb.leads[2]!.id, sb.leads[1]!.id]]);
+    await expect(startSandbox({ searchPageCap: 0 })).rejects.toThrow(/searchPageCap/);
+  });
+
+  it('filters by statuses, and refuses a status that is not a documented integer', async () => {
+    const sb = await start();
+    const ids = [await newLead(sb), await newLead(sb), await newLead(sb)];
+    await send(sb, 'PUT', `/Lead/${ids[1]}`, { status: 100 });
+    await send(sb, 'PUT', `/Lead/${ids[2]}`, { status: 130 });
+    const ofStatuses = async (statuses: unknown) =>
+      (await search(sb, { skip: 0, limit: 10, isAscending: true, statuses })).results.map((r) => r.id);
+    expect(await ofStatuses([100])).toEqual([ids[1]]);
+    expect(await ofStatuses([1, 130])).toEqual([ids[0], ids[2]]);
+    expect(await ofStatuses([20])).toEqual([]);
+    expect(await ofStatuses([])).toEqual(ids);
+    expect(await ofStatuses(null)).toEqual(ids);
+    expect(errorsOf(await send(sb, 'POST', '/Leads', { skip: 0, limit: 1, statuses: ['New'] }))).toEqual({
+      '$.statuses[0]': [
+        'The JSON value could not be converted to NLPearl.Api.Models.LeadStatus. Path: $.statuses[0]',
+      ],
+    });
+    expect(errorsOf(await send(sb, 'POST', '/Leads', { skip: 0, limit: 1, statuses: [1, 220] }))).toEqual({
+      Statuses: ['The field Statuses is invalid.'],
+    });
+  });
+
+  it('matches searchInput in the phone digits (with or without +) and in the externalId, ignoring case', async () => {
+    const sb = await start();
+    const a = await newLead(sb, { phoneNumber: '+12125550100', externalId: 'CRM-1' });
+    const b = await newLead(sb, { phoneNumber: '+4930123456', externalId: 'crm-10' });
+    const c = await newLead(sb, { phoneNumber: '+447700900123' });
+    const found = async (searchInput: string) =>
+      (await search(sb, { skip: 0, limit: 10, isAscending: true, searchInput })).results.map((r) => r.id);
+    expect(await found('+12125550100')).toEqual([a]);
+    expect(await found('12125550100')).toEqual([a]);
+    expect(await found('4930')).toEqual([b]);
+    expect(await found('+4477')).toEqual([c]);
+    expect(await found('crm-1')).toEqual([a, b]);
+    expect(await found('Crm-10')).toEqual([b]);
+    expect(await found('1')).toEqual([a, b, c]);
+    expect(await found('  ')).toEqual([a, b, c]);
+    expect(await found('+1 212')).toEqual([]);
+  });
+
+  it('sorts by created (the default), by phoneNumber or by status, stably, either way', async () => {
+    const sb = await start();
+    const phones = ['+12125550102', '+12125550100', '+12125550102', '+12125550101'];
+    const ids: string[] = [];
+    for (const phoneNumber of phones) ids.push(await newLead(sb, { phoneNumber }));
+    const order = async (query: object) =>
+      (await search(sb, { skip: 0, limit: 10, ...query })).results.map((r) => ids.indexOf(r.id));
+    expect(await order({ isAscending: true })).toEqual([0, 1, 2, 3]);
+    expect(await order({ isAscending: true, sortProp: 'created' })).toEqual([0, 1, 2, 3]);
+    // isAscending defaults to false, as a C# bool does.
+    expect(await order({})).toEqual([3, 2, 1, 0]);
+    expect(await order({ isAscending: true, sortProp: 'phoneNumber' })).toEqual([1, 3, 0, 2]);
+    expect(await order({ isAscending: false, sortProp: 'PhoneNumber' })).toEqual([2, 0, 3, 1]);
+    await send(sb, 'PUT', `/Lead/${ids[0]}`, { status: 100 });
+    expect(await order({ isAscending: true, sortProp: 'status' })).toEqual([1, 2, 3, 0]);
+    expect(await order({ isAscending: true, skip: 1, limit: 2 })).toEqual([1, 2]);
+    expect(await order({ isAscending: false, skip: 1, limit: 2 })).toEqual([2, 1]);
   });
 });
 

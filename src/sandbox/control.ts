@@ -22,6 +22,10 @@ export function answerControl(deps: ControlDeps, name: string, body: JsonBody): 
       return json(200, deps.stats());
     case 'GET leads':
       return json(200, store.all);
+    case 'GET removed-leads':
+      return json(200, store.removed);
+    case 'GET touches':
+      return json(200, deps.state.touches.snapshot());
     case 'GET faults':
       return json(200, injector.faults);
     case 'POST reset':

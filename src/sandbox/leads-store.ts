@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { AddLeadInput, SearchQuery } from './lead-bodies.js';
+import type { AddLeadInput, UpdateLeadInput } from './lead-bodies.js';
 import { LEAD_STATUSES } from './lead-status.js';
 import type { LeadStatus } from './lead-status.js';
-import { toLeadView } from './lead-view.js';
-import type { LeadView } from './lead-view.js';
 
 /** A lead as the sandbox stored it. */
 export interface SandboxLead {
@@ -15,35 +13,33 @@ export interface SandboxLead {
   callData: Record<string, unknown> | null;
   /** Its documented integer; a lead starts New (1), and calls in the campaign change it. */
   status: LeadStatus;
-  /** ISO 8601. */
+  /** ISO 8601. Never earlier than the lead created before it, so creation order is `created` order. */
   created: string;
 }
 
-const SORT_KEYS: Record<string, (lead: SandboxLead) => string> = {
-  created: (lead) => lead.created,
-  phonenumber: (lead) => lead.phoneNumber,
-  externalid: (lead) => lead.externalId ?? '',
-};
-
 /**
- * Every created lead, indexed so that lookups stay O(1) however many leads a benchmark creates. With `keep`
- * false it only counts them: a million-row benchmark then costs the sandbox no memory, but Get Lead and Search
- * Leads answer as if no lead existed.
+ * Every lead the campaigns hold, indexed so that lookups stay O(1) however many leads a benchmark creates. With
+ * `keep` false it only counts them: a million-row benchmark then costs the sandbox no memory, but Get Lead,
+ * Update Lead and Search Leads answer as if no lead existed.
  */
 export class LeadsStore {
-  /** Creation order; cleared in place so that references handed out stay current. */
+  /** The leads held, in creation order; changed in place so that references handed out stay current. */
   readonly all: SandboxLead[] = [];
+  /** The leads Delete Leads removed, in removal order; changed in place too. */
+  readonly removed: SandboxLead[] = [];
   readonly #byId = new Map<string, SandboxLead>();
-  readonly #byExternalId = new Map<string, SandboxLead>();
+  /** Every lead with that externalId, in creation order: Get Lead by externalId answers the latest. */
+  readonly #byExternalId = new Map<string, SandboxLead[]>();
   readonly #byOutbound = new Map<string, SandboxLead[]>();
   // ObjectId-like ids: a random per-store prefix and a counter keep them unique without a random draw per lead.
   readonly #idPrefix = randomBytes(5).toString('hex');
   #counter = 0;
   #created = 0;
+  #lastCreatedMs = 0;
 
   constructor(readonly keep = true) {}
 
-  /** Leads created since the last `clear()`, kept or not. */
+  /** Leads created by Add Lead since the last `clear()`, kept or not. */
   get created(): number {
     return this.#created;
   }
@@ -51,7 +47,9 @@ export class LeadsStore {
   add(outboundId: string, input: AddLeadInput, now: number): SandboxLead {
     this.#counter = (this.#counter + 1) % 0x1000000;
     this.#created += 1;
-    const seconds = Math.floor(now / 1000)
+    // A clock that steps back must not reorder leads: Search Leads sorts by `created`.
+    const ms = (this.#lastCreatedMs = Math.max(now, this.#lastCreatedMs));
+    const seconds = Math.floor(ms / 1000)
       .toString(16)
       .padStart(8, '0');
     const id = `${seconds}${this.#idPrefix}${this.#counter.toString(16).padStart(6, '0')}`;
@@ -60,17 +58,17 @@ export class LeadsStore {
       outboundId,
       ...input,
       status: LEAD_STATUSES.New,
-      created: new Date(now).toISOString(),
+      created: new Date(ms).toISOString(),
     };
-    if (!this.keep) return lead;
-    this.all.push(lead);
-    this.#byId.set(id, lead);
-    // Later leads overwrite earlier ones: lookups by external id answer the latest, as the brief asks.
-    if (lead.externalId !== null) this.#byExternalId.set(externalKey(outboundId, lead.externalId), lead);
-    let forOutbound = this.#byOutbound.get(outboundId);
-    if (forOutbound === undefined) this.#byOutbound.set(outboundId, (forOutbound = []));
-    forOutbound.push(lead);
+    if (this.keep) this.#hold(lead);
     return lead;
+  }
+
+  #hold(lead: SandboxLead): void {
+    this.all.push(lead);
+    this.#byId.set(lead.id, lead);
+    if (lead.externalId !== null) listAt(this.#byExternalId, externalKey(lead)).push(lead);
+    listAt(this.#byOutbound, lead.outboundId).push(lead);
   }
 
   byId(outboundId: string, id: string): SandboxLead | undefined {
@@ -78,41 +76,91 @@ export class LeadsStore {
     return lead?.outboundId === outboundId ? lead : undefined;
   }
 
+  /** The latest lead with that externalId. */
   byExternalId(outboundId: string, externalId: string): SandboxLead | undefined {
-    return this.#byExternalId.get(externalKey(outboundId, externalId));
+    return this.#byExternalId.get(`${outboundId}\u0000${externalId}`)?.at(-1);
   }
 
-  /** O(leads of the outbound): fine for pre-flight checks and tests, which are all that call it. */
-  search(outboundId: string, query: SearchQuery): { count: number; results: LeadView[] } {
-    let leads = this.#byOutbound.get(outboundId) ?? [];
-    const needle = query.searchInput?.toLowerCase() ?? '';
-    if (needle !== '') {
-      leads = leads.filter(
-        (lead) =>
-          lead.phoneNumber.toLowerCase().includes(needle) || lead.externalId?.toLowerCase().includes(needle),
-      );
+  /** Every lead of the outbound with that externalId, in creation order. */
+  allByExternalId(outboundId: string, externalId: string): readonly SandboxLead[] {
+    return this.#byExternalId.get(`${outboundId}\u0000${externalId}`) ?? [];
+  }
+
+  /** The outbound's leads in creation order (the store's own array: do not change it). */
+  inOutbound(outboundId: string): readonly SandboxLead[] {
+    return this.#byOutbound.get(outboundId) ?? [];
+  }
+
+  /** Applies the values given; a new externalId moves the lead in that index, keeping creation order. */
+  update(lead: SandboxLead, changes: UpdateLeadInput): void {
+    const { externalId } = changes;
+    if (externalId !== undefined && externalId !== lead.externalId) {
+      if (lead.externalId !== null) this.#unindexExternal(lead);
+      lead.externalId = externalId;
+      const list = listAt(this.#byExternalId, externalKey(lead));
+      list.push(lead);
+      list.sort(byCreation);
     }
-    const { statuses } = query;
-    if (statuses !== null && statuses.length > 0)
-      leads = leads.filter((lead) => statuses.includes(lead.status));
-    const sortKey = SORT_KEYS[query.sortProp?.toLowerCase() ?? 'created'] ?? SORT_KEYS.created!;
-    // Creation order is the tie-breaker, so the sort is stable and ascending-by-created is insertion order.
-    const ordered = leads.map((lead, index) => ({ lead, index, key: sortKey(lead) }));
-    ordered.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
-    if (!query.isAscending) ordered.reverse();
-    const page = ordered.slice(query.skip, query.skip + query.limit);
-    return { count: leads.length, results: page.map(({ lead }) => toLeadView(lead)) };
+    if (changes.phoneNumber !== undefined) lead.phoneNumber = changes.phoneNumber;
+    if (changes.timeZoneId !== undefined) lead.timeZoneId = changes.timeZoneId;
+    if (changes.callData !== undefined) lead.callData = changes.callData;
+    if (changes.status !== undefined) lead.status = changes.status;
   }
 
+  /** Removes these held leads. O(leads held) per call, so callers remove a whole request's leads at once. */
+  remove(leads: readonly SandboxLead[]): void {
+    const gone = new Set(leads.filter((lead) => this.#byId.get(lead.id) === lead));
+    if (gone.size === 0) return;
+    const outbounds = new Set<string>();
+    for (const lead of gone) {
+      this.#byId.delete(lead.id);
+      if (lead.externalId !== null) this.#unindexExternal(lead);
+      outbounds.add(lead.outboundId);
+      this.removed.push(lead);
+    }
+    keepInPlace(this.all, (lead) => !gone.has(lead));
+    for (const outboundId of outbounds) {
+      const list = this.#byOutbound.get(outboundId);
+      if (list !== undefined) keepInPlace(list, (lead) => !gone.has(lead));
+    }
+  }
+
+  #unindexExternal(lead: SandboxLead): void {
+    const key = externalKey(lead);
+    const list = this.#byExternalId.get(key);
+    if (list === undefined) return;
+    keepInPlace(list, (other) => other !== lead);
+    if (list.length === 0) this.#byExternalId.delete(key);
+  }
+
+  /** Forgets every lead, held and removed, and the count of created ones. */
   clear(): void {
     this.#created = 0;
     this.all.length = 0;
+    this.removed.length = 0;
     this.#byId.clear();
     this.#byExternalId.clear();
     this.#byOutbound.clear();
   }
 }
 
-function externalKey(outboundId: string, externalId: string): string {
-  return `${outboundId}\u0000${externalId}`;
+function externalKey(lead: SandboxLead): string {
+  return `${lead.outboundId}\u0000${lead.externalId}`;
+}
+
+function listAt<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (list === undefined) map.set(key, (list = []));
+  return list;
+}
+
+function byCreation(a: SandboxLead, b: SandboxLead): number {
+  return a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Drops the items that fail `keep`, in one pass, keeping the order and the array's identity. */
+function keepInPlace<T>(array: T[], keep: (item: T) => boolean): void {
+  let kept = 0;
+  for (const item of array) if (keep(item)) array[kept++] = item;
+  array.length = kept;
 }

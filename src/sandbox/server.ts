@@ -12,12 +12,16 @@ import type { SandboxLead } from './leads-store.js';
 import { JSON_TYPE, writeOutcome } from './responses.js';
 import { isAuthorized, matchRoute, readText } from './routes.js';
 import { SlidingWindowPeak } from './sliding-window-peak.js';
+import { TouchCounter } from './touches.js';
+import type { SandboxTouches } from './touches.js';
 import { readJson } from './validation.js';
 
 export type { Faults, ScriptedAnswer } from './faults.js';
 export type { LeadStatus } from './lead-status.js';
 export type { LeadView } from './lead-view.js';
 export type { SandboxLead } from './leads-store.js';
+export type { SearchPage } from './search-leads.js';
+export type { LeadTouches, SandboxTouches } from './touches.js';
 
 export const SANDBOX_TOKEN = 'sandbox-account:sandbox-secret';
 export const SANDBOX_OUTBOUND = 'sandbox-outbound';
@@ -45,6 +49,11 @@ export interface SandboxOptions {
    * answer would send it again: for benchmarks without connection faults only.
    */
   readonly recordLeads?: boolean;
+  /**
+   * The most leads one Search Leads page holds, whatever its `limit` asks; `count` still tells the total, as
+   * NLPearl may cap pages without saying so. Default 100.
+   */
+  readonly searchPageCap?: number;
 }
 
 /** One API request (control endpoints are not recorded). The token itself is never stored. */
@@ -73,13 +82,17 @@ export interface Sandbox {
   readonly url: string;
   readonly port: number;
   readonly token: string;
-  /** Every created lead, in creation order; empty when started with `recordLeads: false`. */
+  /** Every lead the campaigns hold, in creation order; empty when started with `recordLeads: false`. */
   readonly leads: SandboxLead[];
+  /** Every lead Delete Leads removed, in removal order. */
+  readonly removed: SandboxLead[];
   /** Every API request, in arrival order; empty when started with `recordRequests: false`. */
   readonly requests: SandboxRequest[];
   setFaults(faults: Partial<Faults>): void;
   enqueue(...answers: ScriptedAnswer[]): void;
   stats(): SandboxStats;
+  /** How often Update Lead and Delete Leads named each lead (a copy; also `GET /_sandbox/touches`). */
+  touches(): SandboxTouches;
   /** Forgets leads, requests, scripted answers and counters, and reseeds the PRNG; keeps the faults. */
   reset(): void;
   /** Destroys every socket, hung ones included, so it never waits. */
@@ -95,7 +108,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const requests: SandboxRequest[] = [];
   let requestCount = 0;
   const peak = new SlidingWindowPeak(1000);
-  const state: ApiState = { outbounds, injector, store, peak };
+  const searchPageCap = options.searchPageCap ?? 100;
+  if (!Number.isInteger(searchPageCap) || searchPageCap < 1) {
+    throw new RangeError(
+      `Invalid sandbox option searchPageCap: expected a whole number ≥ 1, got ${searchPageCap}`,
+    );
+  }
+  const touches = new TouchCounter();
+  const state: ApiState = { outbounds, injector, store, peak, touches, searchPageCap };
   let byStatus: Record<string, number> = {};
   const timers = new Set<NodeJS.Timeout>();
 
@@ -117,6 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const reset = (): void => {
     store.clear();
+    touches.clear();
     requests.length = 0;
     requestCount = 0;
     byStatus = {};
@@ -192,10 +213,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port: address.port,
     token,
     leads: store.all,
+    removed: store.removed,
     requests,
     setFaults: (faults) => injector.set(faults),
     enqueue: (...answers) => injector.enqueue(answers),
     stats,
+    touches: () => touches.snapshot(),
     reset,
     close() {
       closing ??= new Promise<void>((resolve) => {
