@@ -102,6 +102,7 @@ describe('Add Lead', () => {
         callData: { firstName: 'Ada', age: 36, vip: true },
         status: 1,
         created: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
+        origin: 'api',
       },
     ]);
     expect(sb.requests).toEqual([
@@ -752,6 +753,235 @@ describe('Search Leads', () => {
     expect(await order({ isAscending: true, sortProp: 'status' })).toEqual([1, 2, 3, 0]);
     expect(await order({ isAscending: true, skip: 1, limit: 2 })).toEqual([1, 2]);
     expect(await order({ isAscending: false, skip: 1, limit: 2 })).toEqual([2, 1]);
+  });
+});
+
+/** `count` E.164 numbers from +12125550000 up, each with externalId `hand-N`. */
+const handLeads = (count: number, from = 0) =>
+  Array.from({ length: count }, (_, i) => ({
+    phoneNumber: `+1212555${String(from + i).padStart(4, '0')}`,
+    externalId: `hand-${from + i}`,
+  }));
+
+/** A control endpoint's answer, its JSON body parsed. */
+async function control(sb: Sandbox, method: string, name: string, body?: unknown): Promise<Answer> {
+  const res = await fetch(`${sb.url}/_sandbox/${name}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    body: text === '' ? undefined : JSON.parse(text),
+  };
+}
+
+describe('leads already in the campaign (added by hand on the platform)', () => {
+  it('starts with initialLeads, which the API finds but stats().created does not count', async () => {
+    const sb = await start({
+      outbounds: [OUTBOUND, 'other'],
+      initialLeads: [
+        ...handLeads(49),
+        {
+          outboundId: 'other',
+          phoneNumber: '+4930123456',
+          timeZoneId: 'UTC',
+          callData: { vip: true },
+          status: 100,
+        },
+      ],
+    });
+    expect(sb.leads).toHaveLength(50);
+    expect(sb.leads.every((l) => l.origin === 'platform')).toBe(true);
+    expect(sb.leads[49]).toMatchObject({
+      outboundId: 'other',
+      externalId: null,
+      status: 100,
+      callData: { vip: true },
+    });
+    expect(sb.stats().created).toBe(0);
+    expect((await search(sb, { skip: 0, limit: 100, isAscending: true })).count).toBe(49);
+    expect((await send(sb, 'GET', '/Lead/External/hand-7')).body).toMatchObject({
+      id: sb.leads[7]!.id,
+      phoneNumber: '+12125550007',
+      status: 1,
+    });
+    expect((await control(sb, 'GET', 'leads')).body).toEqual(sb.leads);
+  });
+
+  it('adds leads to a running sandbox with POST /_sandbox/leads or addLeads()', async () => {
+    const sb = await start();
+    await newLead(sb);
+    const added = await control(sb, 'POST', 'leads', handLeads(2));
+    expect(added.status).toBe(200);
+    expect(added.body).toEqual(sb.leads.slice(1));
+    expect(sb.leads.map((l) => [l.origin, l.externalId])).toEqual([
+      ['api', null],
+      ['platform', 'hand-0'],
+      ['platform', 'hand-1'],
+    ]);
+    const [third] = sb.addLeads([{ phoneNumber: '+12125550199', status: 130 }]);
+    expect(sb.leads.at(-1)).toBe(third);
+    expect(third).toMatchObject({ origin: 'platform', status: 130, outboundId: OUTBOUND });
+    expect(sb.stats().created).toBe(1);
+  });
+
+  it('refuses a bad platform lead, naming it, and adds none of the batch', async () => {
+    const sb = await start();
+    const bad = [
+      { phoneNumber: '+12125550100' },
+      { phoneNumber: '212-555-0100', status: 220, outboundId: 'nope' },
+      { phoneNumber: '+12125550101', firstName: 'Ada' },
+    ];
+    const answer = await control(sb, 'POST', 'leads', bad);
+    expect(answer.status).toBe(400);
+    expect((answer.body as { errors: { leads: string[] } }).errors.leads).toEqual([
+      '1.phoneNumber: expected an E.164 number such as +12125550100',
+      '1.status: expected a documented lead status (1, 10, 20, 30, 40, 70, 100, 110, 130, 150 or 500)',
+      '2: Unrecognized key: "firstName"',
+    ]);
+    expect(
+      (await control(sb, 'POST', 'leads', [{ phoneNumber: '+12125550100', outboundId: 'nope' }])).body,
+    ).toMatchObject({
+      errors: { leads: ['0.outboundId: unknown outbound "nope"'] },
+    });
+    expect((await control(sb, 'POST', 'leads', { phoneNumber: '+12125550100' })).status).toBe(400);
+    expect(() => sb.addLeads([{ phoneNumber: '12' }])).toThrow(/Invalid sandbox leads: 0\.phoneNumber/);
+    expect(sb.leads).toHaveLength(0);
+    await expect(startSandbox({ initialLeads: [{ phoneNumber: '' }] })).rejects.toThrow(
+      /Invalid sandbox initialLeads: 0\.phoneNumber/,
+    );
+  });
+
+  it('reset() brings the initial leads back as they were, and forgets every other lead', async () => {
+    const sb = await start({
+      initialLeads: [...handLeads(2), { phoneNumber: '+12125550199', callData: { a: 1 } }],
+    });
+    const initial = structuredClone(sb.leads);
+    await send(sb, 'PUT', `/Lead/${initial[2]!.id}`, { callData: { a: 2 }, status: 100 });
+    await send(sb, 'DELETE', '/Leads', { leadIds: [initial[0]!.id] });
+    await newLead(sb);
+    sb.addLeads(handLeads(1, 5));
+    expect(sb.leads).toHaveLength(4);
+
+    sb.reset();
+    expect(sb.leads).toEqual(initial);
+    expect(sb.removed).toEqual([]);
+    expect(sb.touches()).toEqual({ leads: {}, externalDeletes: {} });
+    expect((await send(sb, 'GET', `/Lead/${initial[0]!.id}`)).status).toBe(200);
+    expect((await send(sb, 'GET', '/Lead/External/hand-5')).status).toBe(404);
+    // What a run changes after a reset does not reach the initial leads kept for the next one.
+    await send(sb, 'PUT', `/Lead/${initial[2]!.id}`, { callData: { a: 3 } });
+    expect((await control(sb, 'POST', 'reset')).status).toBe(204);
+    expect(sb.leads).toEqual(initial);
+  });
+
+  it('keeps platform leads even without recordLeads, where API leads are only counted', async () => {
+    const sb = await start({ recordLeads: false, initialLeads: handLeads(3) });
+    await newLead(sb);
+    expect(sb.leads.map((l) => l.origin)).toEqual(['platform', 'platform', 'platform']);
+    expect((await search(sb, { skip: 0, limit: 10, isAscending: true })).count).toBe(3);
+    expect(sb.stats().created).toBe(1);
+  });
+});
+
+describe('lead statuses changed by calls (setLeadStatus, POST /_sandbox/lead-status)', () => {
+  it('marks the first count leads, or the leads named, and Search Leads sees it', async () => {
+    const sb = await start({ initialLeads: handLeads(500) });
+    const changed = sb.setLeadStatus({ count: 300 }, 100);
+    expect(changed).toEqual(sb.leads.slice(0, 300).map((l) => l.id));
+    expect((await search(sb, { skip: 0, limit: 1, isAscending: true, statuses: [100] })).count).toBe(300);
+    expect((await search(sb, { skip: 0, limit: 1, isAscending: true, statuses: [1] })).count).toBe(200);
+
+    const last = sb.leads[499]!.id;
+    const answer = await control(sb, 'POST', 'lead-status', { leadIds: [last, 'nope'], status: 40 });
+    expect(answer).toEqual({
+      status: 200,
+      type: 'application/json; charset=utf-8',
+      body: { leadIds: [last] },
+    });
+    expect((await send(sb, 'GET', `/Lead/${last}`)).body).toMatchObject({ status: 40 });
+    // Not API requests: not recorded, not counted as updates.
+    expect(sb.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'GET']);
+    expect(sb.touches().leads).toEqual({});
+  });
+
+  it('takes an outbound with count, and refuses what does not fit', async () => {
+    const sb = await start({
+      outbounds: [OUTBOUND, 'other'],
+      initialLeads: [...handLeads(2), { outboundId: 'other', phoneNumber: '+4930123456' }],
+    });
+    const other = await control(sb, 'POST', 'lead-status', { count: 5, outboundId: 'other', status: 150 });
+    expect(other.body).toEqual({ leadIds: [sb.leads[2]!.id] });
+    for (const [body, issue] of [
+      [{ count: 1, status: 3 }, 'status: expected a documented lead status'],
+      [{ count: -1, status: 1 }, 'count: Too small'],
+      [{ leadIds: ['a'], count: 1, status: 1 }, 'Unrecognized key: "count"'],
+      [{ leadIds: 'a', status: 1 }, 'leadIds: Invalid input'],
+    ] as const) {
+      const answer = await control(sb, 'POST', 'lead-status', body);
+      expect(answer.status).toBe(400);
+      expect(
+        (answer.body as { errors: { 'lead-status': string[] } }).errors['lead-status'].join('; '),
+      ).toContain(issue);
+    }
+    expect(() => sb.setLeadStatus({ count: 1 }, 7 as never)).toThrow(/Invalid sandbox lead-status: status/);
+    expect(sb.leads.map((l) => l.status)).toEqual([1, 1, 150]);
+  });
+});
+
+describe('counting for tests', () => {
+  it('duplicates(): leads of one outbound sharing a phone or an externalId, held or also removed', async () => {
+    const sb = await start({
+      outbounds: [OUTBOUND, 'other'],
+      initialLeads: [{ phoneNumber: '+12125550100', externalId: 'crm-1' }],
+    });
+    expect(sb.duplicates()).toEqual([]);
+    const again = await newLead(sb, { phoneNumber: '+12125550100' });
+    const sameExternal = await newLead(sb, { phoneNumber: '+12125550101', externalId: 'crm-1' });
+    await call(sb, {
+      path: '/v1/Outbound/other/Lead',
+      body: { phoneNumber: '+12125550101', externalId: 'crm-1' },
+    });
+    const first = sb.leads[0]!.id;
+    expect(sb.duplicates()).toEqual([
+      { outboundId: OUTBOUND, field: 'phoneNumber', value: '+12125550100', leadIds: [first, again] },
+      { outboundId: OUTBOUND, field: 'externalId', value: 'crm-1', leadIds: [first, sameExternal] },
+    ]);
+    expect((await control(sb, 'GET', 'duplicates')).body).toEqual(sb.duplicates());
+
+    await send(sb, 'DELETE', '/Leads', { leadIds: [first] });
+    expect(sb.duplicates()).toEqual([]);
+    expect(sb.duplicates({ includeRemoved: true }).map((g) => [g.field, g.leadIds])).toEqual([
+      ['phoneNumber', [first, again]],
+      ['externalId', [first, sameExternal]],
+    ]);
+  });
+
+  it('touches: per lead, the Update and Delete requests that named it; the log keeps their bodies', async () => {
+    const sb = await start();
+    const [a, b] = [await newLead(sb, { phoneNumber: '+12125550100', externalId: 'x' }), await newLead(sb)];
+    await send(sb, 'PUT', `/Lead/${a}`, { status: 130 });
+    await send(sb, 'PUT', `/Lead/${a}`, { status: 'bad' });
+    await send(sb, 'PUT', `/Lead/${b}`, { callData: { n: 1 } });
+    await send(sb, 'DELETE', '/Leads/External', { leadExternalIds: ['x'] });
+    await send(sb, 'DELETE', '/Leads', { leadIds: [a, b] });
+    const touches = {
+      leads: { [a]: { updates: 1, deletes: 2 }, [b]: { updates: 1, deletes: 1 } },
+      externalDeletes: { x: 1 },
+    };
+    expect(sb.touches()).toEqual(touches);
+    expect((await control(sb, 'GET', 'touches')).body).toEqual(touches);
+    expect((await control(sb, 'GET', 'removed-leads')).body).toEqual(sb.removed);
+    expect(sb.removed.map((l) => l.id)).toEqual([a, b]);
+    expect(sb.requests.slice(2).map((r) => [r.method, r.status, r.body])).toEqual([
+      ['PUT', 200, { status: 130 }],
+      ['PUT', 400, { status: 'bad' }],
+      ['PUT', 200, { callData: { n: 1 } }],
+      ['DELETE', 200, { leadExternalIds: ['x'] }],
+      ['DELETE', 200, { leadIds: [a, b] }],
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { LeadSelection } from './control-bodies.js';
 import type { AddLeadInput, UpdateLeadInput } from './lead-bodies.js';
 import { LEAD_STATUSES } from './lead-status.js';
 import type { LeadStatus } from './lead-status.js';
@@ -15,6 +16,8 @@ export interface SandboxLead {
   status: LeadStatus;
   /** ISO 8601. Never earlier than the lead created before it, so creation order is `created` order. */
   created: string;
+  /** `api` for Add Lead; `platform` for a lead added as if by hand on the platform (`initialLeads`, …). */
+  origin: 'api' | 'platform';
 }
 
 /**
@@ -36,6 +39,8 @@ export class LeadsStore {
   #counter = 0;
   #created = 0;
   #lastCreatedMs = 0;
+  /** Copies of the leads `reset()` brings back, as they were when `keepAsInitial()` was called. */
+  #initial: SandboxLead[] = [];
 
   constructor(readonly keep = true) {}
 
@@ -44,24 +49,36 @@ export class LeadsStore {
     return this.#created;
   }
 
+  /** Add Lead: creates a New lead, kept or only counted. */
   add(outboundId: string, input: AddLeadInput, now: number): SandboxLead {
-    this.#counter = (this.#counter + 1) % 0x1000000;
     this.#created += 1;
+    const lead = this.#make(outboundId, input, now, 'api', LEAD_STATUSES.New);
+    if (this.keep) this.#hold(lead);
+    return lead;
+  }
+
+  /** A lead as if added by hand on the platform: not counted in `created`; held even when `keep` is false. */
+  addByHand(outboundId: string, input: AddLeadInput, status: LeadStatus, now: number): SandboxLead {
+    const lead = this.#make(outboundId, input, now, 'platform', status);
+    this.#hold(lead);
+    return lead;
+  }
+
+  #make(
+    outboundId: string,
+    input: AddLeadInput,
+    now: number,
+    origin: SandboxLead['origin'],
+    status: LeadStatus,
+  ): SandboxLead {
+    this.#counter = (this.#counter + 1) % 0x1000000;
     // A clock that steps back must not reorder leads: Search Leads sorts by `created`.
     const ms = (this.#lastCreatedMs = Math.max(now, this.#lastCreatedMs));
     const seconds = Math.floor(ms / 1000)
       .toString(16)
       .padStart(8, '0');
     const id = `${seconds}${this.#idPrefix}${this.#counter.toString(16).padStart(6, '0')}`;
-    const lead: SandboxLead = {
-      id,
-      outboundId,
-      ...input,
-      status: LEAD_STATUSES.New,
-      created: new Date(ms).toISOString(),
-    };
-    if (this.keep) this.#hold(lead);
-    return lead;
+    return { id, outboundId, ...input, status, created: new Date(ms).toISOString(), origin };
   }
 
   #hold(lead: SandboxLead): void {
@@ -74,6 +91,11 @@ export class LeadsStore {
   byId(outboundId: string, id: string): SandboxLead | undefined {
     const lead = this.#byId.get(id);
     return lead?.outboundId === outboundId ? lead : undefined;
+  }
+
+  /** The held lead with that id, in any outbound. */
+  find(id: string): SandboxLead | undefined {
+    return this.#byId.get(id);
   }
 
   /** The latest lead with that externalId. */
@@ -89,6 +111,14 @@ export class LeadsStore {
   /** The outbound's leads in creation order (the store's own array: do not change it). */
   inOutbound(outboundId: string): readonly SandboxLead[] {
     return this.#byOutbound.get(outboundId) ?? [];
+  }
+
+  /** The held leads a selection names: unknown ids are left out; a count takes the first leads held. */
+  select(selection: LeadSelection, defaultOutboundId: string): SandboxLead[] {
+    if ('leadIds' in selection) {
+      return selection.leadIds.flatMap((id) => this.#byId.get(id) ?? []);
+    }
+    return this.inOutbound(selection.outboundId ?? defaultOutboundId).slice(0, selection.count);
   }
 
   /** Applies the values given; a new externalId moves the lead in that index, keeping creation order. */
@@ -133,15 +163,28 @@ export class LeadsStore {
     if (list.length === 0) this.#byExternalId.delete(key);
   }
 
-  /** Forgets every lead, held and removed, and the count of created ones. */
-  clear(): void {
+  /** Makes the leads held now the ones `reset()` brings back. */
+  keepAsInitial(): void {
+    this.#initial = this.all.map(copyOf);
+  }
+
+  /**
+   * Forgets every lead, held and removed, and the count of created ones, then holds again copies of the
+   * initial leads, with their ids, statuses and callData as they were when kept.
+   */
+  reset(): void {
     this.#created = 0;
     this.all.length = 0;
     this.removed.length = 0;
     this.#byId.clear();
     this.#byExternalId.clear();
     this.#byOutbound.clear();
+    for (const lead of this.#initial) this.#hold(copyOf(lead));
   }
+}
+
+function copyOf(lead: SandboxLead): SandboxLead {
+  return { ...lead, callData: lead.callData === null ? null : { ...lead.callData } };
 }
 
 function externalKey(lead: SandboxLead): string {
@@ -154,7 +197,7 @@ function listAt<T>(map: Map<string, T[]>, key: string): T[] {
   return list;
 }
 
-function byCreation(a: SandboxLead, b: SandboxLead): number {
+export function byCreation(a: SandboxLead, b: SandboxLead): number {
   return a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 

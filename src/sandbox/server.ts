@@ -4,10 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { answerApi } from './api.js';
 import type { ApiState } from './api.js';
-import { answerControl } from './control.js';
+import { answerControl, changeStatus, placeLeads } from './control.js';
+import type { LeadSelection, Parsed, PlatformLead } from './control-bodies.js';
+import { findDuplicates } from './duplicates.js';
+import type { DuplicateGroup } from './duplicates.js';
 import { FaultInjector } from './faults.js';
 import type { Faults, ScriptedAnswer } from './faults.js';
-import { LeadsStore } from './leads-store.js';
+import type { LeadStatus } from './lead-status.js';
+import { byCreation, LeadsStore } from './leads-store.js';
 import type { SandboxLead } from './leads-store.js';
 import { JSON_TYPE, writeOutcome } from './responses.js';
 import { isAuthorized, matchRoute, readText } from './routes.js';
@@ -16,8 +20,11 @@ import { TouchCounter } from './touches.js';
 import type { SandboxTouches } from './touches.js';
 import { readJson } from './validation.js';
 
+export type { LeadSelection, PlatformLead } from './control-bodies.js';
+export type { DuplicateGroup } from './duplicates.js';
 export type { Faults, ScriptedAnswer } from './faults.js';
-export type { LeadStatus } from './lead-status.js';
+export { LEAD_STATUSES } from './lead-status.js';
+export type { LeadStatus, LeadStatusName } from './lead-status.js';
 export type { LeadView } from './lead-view.js';
 export type { SandboxLead } from './leads-store.js';
 export type { SearchPage } from './search-leads.js';
@@ -44,11 +51,16 @@ export interface SandboxOptions {
    */
   readonly recordRequests?: boolean;
   /**
-   * Keep every created lead (`leads`, Get Lead, Search Leads). Default true. Turned off, leads are only
+   * Keep every lead Add Lead creates (`leads`, Get Lead, Search Leads). Default true. Turned off, they are only
    * counted (`stats().created`) and lookups answer 404, so a client that looks a lead up after a dropped
-   * answer would send it again: for benchmarks without connection faults only.
+   * answer would send it again: for benchmarks without connection faults only. Platform leads are kept anyway.
    */
   readonly recordLeads?: boolean;
+  /**
+   * Leads the campaigns hold from the start, as if added by hand on the platform (`origin: 'platform'`, not
+   * counted in `stats().created`). `reset()` brings them back as they were. Default none.
+   */
+  readonly initialLeads?: readonly PlatformLead[];
   /**
    * The most leads one Search Leads page holds, whatever its `limit` asks; `count` still tells the total, as
    * NLPearl may cap pages without saying so. Default 100.
@@ -93,7 +105,22 @@ export interface Sandbox {
   stats(): SandboxStats;
   /** How often Update Lead and Delete Leads named each lead (a copy; also `GET /_sandbox/touches`). */
   touches(): SandboxTouches;
-  /** Forgets leads, requests, scripted answers and counters, and reseeds the PRNG; keeps the faults. */
+  /**
+   * Leads of one outbound that share a phone number or an externalId, among the leads held (also `GET
+   * /_sandbox/duplicates`), or also among those removed. Empty when no lead was created twice.
+   */
+  duplicates(options?: { includeRemoved?: boolean }): DuplicateGroup[];
+  /** Adds leads as if by hand on the platform (also `POST /_sandbox/leads` with an array); throws on a bad one. */
+  addLeads(leads: readonly PlatformLead[]): SandboxLead[];
+  /**
+   * Sets the status of the leads selected, as calls in the campaign would (also `POST /_sandbox/lead-status`
+   * with `{status, leadIds}` or `{status, count, outboundId?}`); answers the ids changed, unknown ones left out.
+   */
+  setLeadStatus(selection: LeadSelection, status: LeadStatus): string[];
+  /**
+   * Forgets leads, requests, scripted answers and counters, and reseeds the PRNG; keeps the faults. The
+   * initial leads come back as they were at the start, with the same ids; leads added later by hand do not.
+   */
   reset(): void;
   /** Destroys every socket, hung ones included, so it never waits. */
   close(): Promise<void>;
@@ -116,6 +143,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const touches = new TouchCounter();
   const state: ApiState = { outbounds, injector, store, peak, touches, searchPageCap };
+  orThrow('initialLeads', placeLeads(state, options.initialLeads ?? [], Date.now()));
+  store.keepAsInitial();
   let byStatus: Record<string, number> = {};
   const timers = new Set<NodeJS.Timeout>();
 
@@ -135,8 +164,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     maxPerSecond: peak.max,
   });
 
+  const duplicates = (options: { includeRemoved?: boolean } = {}): DuplicateGroup[] =>
+    findDuplicates(
+      options.includeRemoved === true ? [...store.all, ...store.removed].sort(byCreation) : store.all,
+    );
+
   const reset = (): void => {
-    store.clear();
+    store.reset();
     touches.clear();
     requests.length = 0;
     requestCount = 0;
@@ -151,7 +185,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const route = matchRoute(req.method ?? '', req.url ?? '/');
     const body = readJson(await readText(req));
     if (route.kind === 'control') {
-      const outcome = answerControl({ state, stats, reset }, route.name, body);
+      const outcome = answerControl({ state, stats, duplicates, reset }, route.name, body);
       return outcome.kind === 'send' ? writeOutcome(res, outcome) : undefined;
     }
 
@@ -219,6 +253,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     enqueue: (...answers) => injector.enqueue(answers),
     stats,
     touches: () => touches.snapshot(),
+    duplicates,
+    addLeads: (leads) => orThrow('leads', placeLeads(state, leads, Date.now())),
+    setLeadStatus: (selection, status) =>
+      orThrow('lead-status', changeStatus(state, { ...selection, status })),
     reset,
     close() {
       closing ??= new Promise<void>((resolve) => {
@@ -231,4 +269,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return closing;
     },
   };
+}
+
+/** A typo in a test's sandbox setup fails loudly, naming every issue. */
+function orThrow<T>(what: string, parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new RangeError(`Invalid sandbox ${what}: ${parsed.issues.join('; ')}`);
+  return parsed.value;
 }

@@ -99,7 +99,7 @@ export function optionalCallData(
   return callData;
 }
 
-const E164 = /^\+\d{7,15}$/;
+export const E164 = /^\+\d{7,15}$/;
 
 /** The rule NLPearl's phoneNumber follows here: E.164, as every public integration sends. */
 export function checkPhone(phoneNumber: string, errors: FieldErrors): void {
