@@ -22,8 +22,8 @@ export interface SandboxLead {
 
 /**
  * Every lead the campaigns hold, indexed so that lookups stay O(1) however many leads a benchmark creates. With
- * `keep` false it only counts them: a million-row benchmark then costs the sandbox no memory, but Get Lead,
- * Update Lead and Search Leads answer as if no lead existed.
+ * `keep` false it only counts the leads Add Lead creates: a million-row benchmark then costs the sandbox no
+ * memory, but Get Lead, Update Lead and Search Leads answer as if those leads did not exist.
  */
 export class LeadsStore {
   /** The leads held, in creation order; changed in place so that references handed out stay current. */
@@ -44,7 +44,7 @@ export class LeadsStore {
 
   constructor(readonly keep = true) {}
 
-  /** Leads created by Add Lead since the last `clear()`, kept or not. */
+  /** Leads created by Add Lead since the last `reset()`, kept or not. */
   get created(): number {
     return this.#created;
   }
@@ -91,11 +91,6 @@ export class LeadsStore {
   byId(outboundId: string, id: string): SandboxLead | undefined {
     const lead = this.#byId.get(id);
     return lead?.outboundId === outboundId ? lead : undefined;
-  }
-
-  /** The held lead with that id, in any outbound. */
-  find(id: string): SandboxLead | undefined {
-    return this.#byId.get(id);
   }
 
   /** The latest lead with that externalId. */

@@ -94,7 +94,7 @@ export interface Sandbox {
   readonly url: string;
   readonly port: number;
   readonly token: string;
-  /** Every lead the campaigns hold, in creation order; empty when started with `recordLeads: false`. */
+  /** Every lead the campaigns hold, in creation order; only platform leads with `recordLeads: false`. */
   readonly leads: SandboxLead[];
   /** Every lead Delete Leads removed, in removal order. */
   readonly removed: SandboxLead[];
