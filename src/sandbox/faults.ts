@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { VerbatimAnswer } from './responses.js';
 
 /** The misbehaviours the sandbox can inject. Rates are shares (0..1) of Add Lead requests. */
 export interface Faults {
@@ -18,6 +19,8 @@ export interface Faults {
   rateTextPlain: number;
   /** Share that never get an answer; the lead is not created. Default 0. */
   rateHang: number;
+  /** Share where the lead is created, then answered 200 `{"leadId": null}` (the spec allows null). Default 0. */
+  rateNoLeadId: number;
   /** After this many Add Lead requests (counted from when it is set), every API request gets 401. */
   revokeAfter: number | undefined;
   /** Add Lead requests beyond this many in the current 1-second window get 429 with `Retry-After: 1`. */
@@ -33,13 +36,19 @@ export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
   rateCreateThenDrop: 0,
   rateTextPlain: 0,
   rateHang: 0,
+  rateNoLeadId: 0,
   revokeAfter: undefined,
   throttleRps: undefined,
 });
 
-/** A forced answer for the next Add Lead request. A `status` answer is sent verbatim and creates no lead. */
+/**
+ * A forced answer for the next Add Lead request. A `status` answer is sent verbatim and creates no lead;
+ * `createThen` creates the lead (if the body is valid), then sends its answer verbatim, e.g.
+ * `{ createThen: { status: 200, body: {} } }` or, with no body, an empty 200.
+ */
 export type ScriptedAnswer =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | VerbatimAnswer
+  | { createThen: VerbatimAnswer }
   | { drop: true }
   | { createThenDrop: true }
   | { hang: true }
@@ -48,7 +57,8 @@ export type ScriptedAnswer =
 /** What to do with one Add Lead request that passed authentication and names a known outbound. */
 export type FaultDecision =
   | { kind: 'none' }
-  | { kind: 'answer'; status: number; body?: unknown; headers?: Record<string, string> }
+  | ({ kind: 'answer' } & VerbatimAnswer)
+  | ({ kind: 'createThen' } & VerbatimAnswer)
   | { kind: 'drop' }
   | { kind: 'createThenDrop' }
   | { kind: 'hang' }
@@ -65,12 +75,21 @@ const faultsSchema = z.strictObject({
   rateCreateThenDrop: rate.optional(),
   rateTextPlain: rate.optional(),
   rateHang: rate.optional(),
+  rateNoLeadId: rate.optional(),
   revokeAfter: z.number().int().min(0).nullish(),
   throttleRps: z.number().int().min(1).nullish(),
 });
 
 const CLEARABLE = new Set<keyof Faults>(['retryAfter', 'revokeAfter', 'throttleRps']);
-const RATES = ['rate429', 'rate5xx', 'rateDrop', 'rateCreateThenDrop', 'rateTextPlain', 'rateHang'] as const;
+const RATES = [
+  'rate429',
+  'rate5xx',
+  'rateDrop',
+  'rateCreateThenDrop',
+  'rateTextPlain',
+  'rateHang',
+  'rateNoLeadId',
+] as const;
 
 export type FaultsResult = { ok: true; value: Faults } | { ok: false; issues: string[] };
 
@@ -130,8 +149,11 @@ export function drawFault(faults: Readonly<Faults>, random: () => number): Fault
   if (pick(faults.rateCreateThenDrop)) return { kind: 'createThenDrop' };
   if (pick(faults.rateTextPlain)) return { kind: 'textPlain' };
   if (pick(faults.rateHang)) return { kind: 'hang' };
+  if (pick(faults.rateNoLeadId)) return NO_LEAD_ID;
   return { kind: 'none' };
 }
+
+const NO_LEAD_ID: FaultDecision = Object.freeze({ kind: 'createThen', status: 200, body: { leadId: null } });
 
 function tooManyRequests(retryAfter: string | undefined): FaultDecision {
   return retryAfter === undefined
@@ -141,6 +163,7 @@ function tooManyRequests(retryAfter: string | undefined): FaultDecision {
 
 function fromScript(answer: ScriptedAnswer): FaultDecision {
   if ('status' in answer) return { kind: 'answer', ...answer };
+  if ('createThen' in answer) return { kind: 'createThen', ...answer.createThen };
   if ('drop' in answer) return { kind: 'drop' };
   if ('createThenDrop' in answer) return { kind: 'createThenDrop' };
   if ('hang' in answer) return { kind: 'hang' };
