@@ -67,7 +67,14 @@ describe('a results file that cannot be written', () => {
       return write(...args);
     });
     const summary = await importLeads(
-      { input, results, outbound: SANDBOX_OUTBOUND, token: SANDBOX_TOKEN, apiUrl: sandbox.url, concurrency: 4 },
+      {
+        input,
+        results,
+        outbound: SANDBOX_OUTBOUND,
+        token: SANDBOX_TOKEN,
+        apiUrl: sandbox.url,
+        concurrency: 4,
+      },
       { logger: pino({ level: 'silent' }) },
     );
     vi.restoreAllMocks();

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { InputError, OutputError } from '../errors.js';
 import type { StopCode } from './summary.js';
@@ -15,6 +16,8 @@ export class RunStop {
 
   constructor(logger: Logger) {
     this.#logger = logger;
+    // Every request in flight waits on this signal (its backoff, its pace): as many listeners as --concurrency.
+    setMaxListeners(0, this.#controller.signal);
   }
 
   get signal(): AbortSignal {
