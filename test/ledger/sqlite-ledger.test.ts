@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { resolveLedgerLocation, type LedgerLocation } from '../../src/ledger/location.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/ledger/sqlite-schema.js';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from '../../src/ledger/sqlite-schema.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { describeLedger, leadInRun, startImport } from './ledger-suite.js';
 
@@ -121,6 +121,34 @@ describe('ledger: the SQLite file', () => {
       expect(tables).toHaveLength(1);
     } finally {
       db.close();
+    }
+  });
+
+  it('answers every example query of docs/ledger.md, each with rows, and has the documented application id', async () => {
+    const docs = fs.readFileSync(new URL('../../docs/ledger.md', import.meta.url), 'utf8');
+    const queries = [...docs.matchAll(/```sql\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    expect(queries.length).toBeGreaterThanOrEqual(8);
+    expect(docs).toContain(`\`PRAGMA application_id\` is ${APPLICATION_ID}`);
+
+    const file = path.join(tempDir(), 'ledger.sqlite');
+    const ledger = await open(file);
+    const outbound = '66a1f0c2e4b0a1b2c3d4e5f6';
+    const night = (runId: number, key: string, phone: string) =>
+      leadInRun(key, runId, { outbound, phone, source: '/data/leads.csv' });
+    const night1 = await startImport(ledger, outbound, '/data/leads.csv');
+    await ledger.markCreated(night(night1, 'crm-1', '+12125550100'), { leadId: 'lead-1', bodyHash: 'h' });
+    await ledger.markCreated(night(night1, 'crm-2', '+12125550101'), { leadId: 'lead-2', bodyHash: 'h' });
+    await ledger.finishRun(night1, { counts: { created: 2 }, exitStatus: 0 });
+    const night2 = await startImport(ledger, outbound, '/data/leads.csv');
+    await ledger.markSeen(night(night2, 'crm-1', '+12125550100'));
+    await ledger.markSending(night(night2, 'crm-3', '+12125550102'));
+    await ledger.acquireLock(outbound, { pid: process.pid, host: 'this-host', startedAt: new Date() });
+    const db = new Database(file, { readonly: true });
+    try {
+      for (const query of queries) expect(db.prepare(query).all(), query).not.toEqual([]);
+    } finally {
+      db.close();
+      await ledger.close();
     }
   });
 });
