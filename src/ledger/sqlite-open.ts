@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { LedgerError } from './errors.js';
 import { ledgerErrorFrom } from './sqlite-errors.js';
-import { migrate } from './sqlite-schema.js';
+import { checkLedgerFile, migrate } from './sqlite-schema.js';
 
 /** How long a write waits for another connection's transaction before the ledger is reported busy. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -24,7 +25,16 @@ export function openSqliteFile(file: string): { db: Database.Database; schemaVer
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    db.pragma('journal_mode = WAL');
+    checkLedgerFile(db, file);
+    const journal = db.pragma('journal_mode = WAL', { simple: true }) as string;
+    if (journal !== 'wal') {
+      // SQLite keeps its old journal where WAL cannot work (no shared memory, as on some network file systems).
+      throw new LedgerError(
+        `the ledger ${file} cannot use SQLite's WAL journal on its file system (it got "${journal}"): put it on a ` +
+          `local disk, or point --ledger (or NLPEARL_LEDGER) at another file`,
+        'LEDGER_UNAVAILABLE',
+      );
+    }
     db.pragma('synchronous = NORMAL');
     const schemaVersion = migrate(db, file);
     return { db, schemaVersion };

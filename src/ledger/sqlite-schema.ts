@@ -80,15 +80,10 @@ export const MIGRATIONS: readonly Migration[] = [
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
 /**
- * Brings the file to the newest version this code knows, one transaction per migration. Each transaction
- * takes the write lock first and reads the version again, so two processes opening a new file at once apply
- * each migration once. Ends with a write (the version, unchanged), so a file that can be read but not written
- * is found now, before anything is sent, and not at the first row.
- * @returns the version the file is at.
+ * Refuses, before anything is written to it, a database of another program (tables but not our application
+ * id) and a ledger of a newer nlpearl-leads. Reads only: the file is left exactly as it was.
  */
-export function migrate(db: Database.Database, file: string, migrations = MIGRATIONS): number {
-  const latest = migrations.at(-1)?.version ?? 0;
-  const version = () => db.pragma('user_version', { simple: true }) as number;
+export function checkLedgerFile(db: Database.Database, file: string, migrations = MIGRATIONS): void {
   const applicationId = db.pragma('application_id', { simple: true }) as number;
   const tables = db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number };
   if (applicationId !== APPLICATION_ID && (applicationId !== 0 || tables.n > 0)) {
@@ -98,7 +93,20 @@ export function migrate(db: Database.Database, file: string, migrations = MIGRAT
       'LEDGER_NOT_LEDGER',
     );
   }
-  refuseNewer(version(), latest, file);
+  refuseNewer(db.pragma('user_version', { simple: true }) as number, migrations.at(-1)?.version ?? 0, file);
+}
+
+/**
+ * Brings the file to the newest version this code knows, one transaction per migration. Each transaction
+ * takes the write lock first and reads the version again, so two processes opening a new file at once apply
+ * each migration once. Ends with a write (the version, unchanged), so a file that can be read but not written
+ * is found now, before anything is sent, and not at the first row.
+ * @returns the version the file is at.
+ */
+export function migrate(db: Database.Database, file: string, migrations = MIGRATIONS): number {
+  checkLedgerFile(db, file, migrations);
+  const latest = migrations.at(-1)?.version ?? 0;
+  const version = () => db.pragma('user_version', { simple: true }) as number;
   for (const migration of migrations) {
     db.transaction(() => {
       const current = version();

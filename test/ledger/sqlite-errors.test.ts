@@ -90,6 +90,7 @@ describe('ledger: a SQLite file that cannot serve', () => {
         `--ledger (or NLPEARL_LEDGER) at another file.`,
     );
     const check = new Database(file, { readonly: true });
+    expect(check.pragma('journal_mode', { simple: true })).toBe('delete');
     expect(check.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).all()).toEqual([
       { name: 'customers' },
     ]);
