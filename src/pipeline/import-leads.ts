@@ -182,6 +182,12 @@ async function runImport(
         continue;
       }
       tally.rows += 1;
+      if (mapped?.ok === false && mapped.skip !== undefined) {
+        // A person who must not be called (do-not-call): never sent, and claims no phone or externalId.
+        tally.add('skipped');
+        write('skipped', { error: mapped.reason });
+        continue;
+      }
       if (mapped === undefined || !mapped.ok) {
         const reason = record.error ?? (mapped?.ok === false ? mapped.reason : 'unreadable record');
         const column =

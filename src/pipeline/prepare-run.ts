@@ -81,6 +81,8 @@ export async function prepareRun(
       encoding: options.encoding,
       delimiter: options.delimiter,
       endByte: retry ? prior?.usableBytes : undefined,
+      // A results file (retry) has its header on line 1.
+      headerRow: retry ? undefined : options.headerRow,
     },
   );
   try {
@@ -94,7 +96,8 @@ export async function prepareRun(
         'RESULTS_EXISTS',
       );
     }
-    const mapping = resolveMapping(header, options);
+    const mapping = resolveMapping(header, options, csv);
+    for (const warning of mapping.warnings) logger.warn(warning);
     const mappingLines = describeMapping(mapping, header);
     logger.info({ mapping: mappingLines, encoding: csv.encoding, delimiter: csv.delimiter }, 'mapping');
     return {
