@@ -192,15 +192,6 @@ async function* readRecords(
   let row = 0;
   // Closing lines of a report, held until a row follows them (then they were rows) or the input ends.
   const held: RawRecord[] = [];
-  const next = async (): Promise<RawRecord | undefined> => {
-    // Read synchronously while the parser has records buffered; wait only when it has none.
-    let record = reader.read();
-    while (record === null) {
-      await reader.ready();
-      record = reader.read();
-    }
-    return record;
-  };
   try {
     for (let i = 0; ;) {
       let record: RawRecord | undefined;
@@ -208,9 +199,17 @@ async function* readRecords(
         if (reader.stopped) record = undefined;
         else if (i < ahead.length) record = ahead[i++];
         else if (deferred !== undefined) throw deferred;
-        else record = await next();
+        else {
+          // Read synchronously while the parser has records buffered; wait only when it has none.
+          let next = reader.read();
+          while (next === null) {
+            await reader.ready();
+            next = reader.read();
+          }
+          record = next;
+        }
       } catch (error) {
-        for (const kept of held.splice(0)) yield toCsvRecord(kept, ++row, shape);
+        for (const kept of held) yield toCsvRecord(kept, ++row, shape);
         throw error;
       }
       if (record === undefined) return;
@@ -218,7 +217,10 @@ async function* readRecords(
         held.push(record);
         continue;
       }
-      for (const kept of held.splice(0)) yield toCsvRecord(kept, ++row, shape);
+      if (held.length > 0) {
+        for (const kept of held) yield toCsvRecord(kept, ++row, shape);
+        held.length = 0;
+      }
       yield toCsvRecord(record, ++row, shape);
     }
   } finally {
