@@ -135,6 +135,11 @@ describe('choosePhone', () => {
     expect(choosePhone(['', ''], columns)).toBeUndefined();
   });
 
+  it('passes over a cell without a digit, unless no cell has one', () => {
+    expect(choosePhone(['n/a', '+12125550101'], columns)).toMatchObject({ column: 1, text: '+12125550101' });
+    expect(choosePhone(['-', 'none'], columns)).toEqual({ column: 0, text: '-', cell: '-' });
+  });
+
   it("ranks a Google value by its row's own type, and never dials a fax", () => {
     const google: PhoneColumn[] = [
       { index: 1, name: 'Phone 1 - Value', rank: 1, typeIndex: 0 },

@@ -157,9 +157,11 @@ export interface PhoneCell {
 }
 
 /**
- * The phone of a row: of the columns whose cell is not empty, the one ranked first, its rank read from the row's
- * own type cell where it has one (a "Work Fax" is never dialled); ties go to the earlier column of the list.
- * Undefined when every phone cell is empty; `text` '' when every number is typed as one not to dial.
+ * The phone of a row: of the columns whose cell holds a digit, the one ranked first, its rank read from the row's
+ * own type cell where it has one (a "Work Fax" is never dialled); ties go to the earlier column of the list. A
+ * cell without a digit ("n/a", "-") is passed over like an empty one, unless no cell has one: then the first such
+ * cell is returned, for its reason. Undefined when every phone cell is empty; `text` '' when every number is typed
+ * as one not to dial.
  */
 export function choosePhone(
   cells: readonly string[],
@@ -168,9 +170,14 @@ export function choosePhone(
   let chosen: PhoneColumn | undefined;
   let chosenRank = Infinity;
   let refused: PhoneCell | undefined;
+  let wordy: PhoneColumn | undefined;
   for (const column of columns) {
     const cell = cells[column.index];
     if (cell === undefined || cell.trim() === '') continue;
+    if (!DIGIT.test(cell)) {
+      wordy ??= column;
+      continue;
+    }
     const type = column.typeIndex === undefined ? '' : (cells[column.typeIndex] ?? '').trim();
     const rank = type === '' ? column.rank : labelRank(type);
     if (rank === undefined) refused ??= { column: column.index, text: '', cell: cell.trim(), type };
@@ -179,10 +186,13 @@ export function choosePhone(
       chosenRank = rank;
     }
   }
+  chosen ??= refused === undefined ? wordy : undefined;
   if (chosen === undefined) return refused;
   const cell = (cells[chosen.index] ?? '').trim();
   return { column: chosen.index, text: phoneText(cell), cell };
 }
+
+const DIGIT = /\d/;
 
 // "Phone:(650) 555-0147 Mobile:(650) 555-0148": a label, a colon, a number; the label starts with a letter.
 const LABEL = /([\p{L}][\p{L}\p{N} .'&/-]{0,30}?)\s*:\s*/u;
