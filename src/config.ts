@@ -52,8 +52,11 @@ export const importOptionsSchema = z.strictObject({
   /** Check credentials and outbound with one cheap call before sending. */
   preflight: z.boolean().default(true),
 
-  /** Column mapping overrides (header names as written). */
-  phone: z.string().min(1).optional(),
+  /**
+   * Column mapping overrides (header names as written). `phone` may name several columns in order of preference
+   * (an array, or "Mobile,Phone"): per row, the first that is not empty.
+   */
+  phone: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   externalId: z.string().min(1).optional(),
   timeZone: z.string().min(1).optional(),
   /** Only these columns become callData; `false` sends no callData. Default: every unmapped column. */
@@ -65,6 +68,10 @@ export const importOptionsSchema = z.strictObject({
   keepPhone: z.boolean().default(false),
   /** Send rows whose phone or externalId repeats an earlier row's. */
   allowDuplicates: z.boolean().default(false),
+  /** Send rows that a do-not-call column (DoNotCall, Do Not Call…) marks as not to be called; warns. */
+  callOptedOut: z.boolean().default(false),
+  /** The input's line the header is on, for title lines above it. Default: detected. */
+  headerRow: z.number().int().min(1).optional(),
 
   /** Input encoding (detected when unset): utf-8, utf-16le, windows-1252, … */
   encoding: z.string().min(1).optional(),
@@ -109,6 +116,8 @@ export const configFileSchema = z.strictObject({
   defaultCountry: option.defaultCountry,
   keepPhone: option.keepPhone.unwrap().optional(),
   allowDuplicates: option.allowDuplicates.unwrap().optional(),
+  callOptedOut: option.callOptedOut.unwrap().optional(),
+  headerRow: option.headerRow,
   encoding: option.encoding,
   /** `tab` for a tab. */
   delimiter: option.delimiter,

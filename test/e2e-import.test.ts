@@ -189,7 +189,7 @@ describe('import against the sandbox', () => {
       'name,email\nAda,a@example.com\n',
       { NLPEARL_API_TOKEN: TOKEN },
       [],
-      /^nlpearl-leads: no phone column found .*found: "name", "email"/,
+      /^nlpearl-leads: no phone column found: .*found: "name", "email"/,
     ],
     [
       'a named column that is not there',

@@ -48,9 +48,12 @@ const BREAKAGES: readonly {
       `dropped its "+" and may have dropped digits; ${AS_TEXT}`,
   },
   {
-    cells: (good) => good.slice(0, 4),
-    reason: (line) =>
-      `line ${line}: 4 fields, expected 5 (header); check for a missing ",", or a line break inside a cell that is not quoted`,
+    // The same Excel-damaged id in 200 rows: each is invalid, none a duplicate of another.
+    cells: ([phone, , ...rest]) => [phone!, '4.87688E+18', ...rest],
+    reason: () =>
+      'externalId "4.87688E+18" was turned into a number in scientific notation by a spreadsheet program, which ' +
+      'dropped digits, so different rows may now share it; format the externalId column as Text before the ' +
+      'numbers go in (in Excel: Data → From Text/CSV, column type Text), then export again',
   },
 ];
 
@@ -92,7 +95,14 @@ describe('validate a 100,000-row file with 1% bad rows', () => {
     const lineOf = (row: number) => row + 1 + Math.floor((row - 1) / 250);
     const report = first20.map(([row, reason]) => {
       const kind = broken.get(row)!;
-      const column = kind === 0 || kind === 3 ? ' column "phone":' : kind === 2 ? ' column "timeZone":' : '';
+      const column =
+        kind === 0 || kind === 3
+          ? ' column "phone":'
+          : kind === 2
+            ? ' column "timeZone":'
+            : kind === 4
+              ? ' column "externalId":'
+              : '';
       const shown = reason.replace(/^line \d+: /, '');
       return `  row ${row} (line ${lineOf(row)}):${column} ${shown}`;
     });

@@ -9,47 +9,55 @@ describe('resolveMapping', () => {
   it('detects the documented names', () => {
     const header = ['phoneNumber', 'externalId', 'timeZoneId', 'firstName', 'email'];
     expect(resolveMapping(header)).toEqual({
-      phone: 0,
+      phones: [{ index: 0, name: 'phoneNumber', rank: 1, typeIndex: undefined }],
+      phoneNote: undefined,
       externalId: 1,
       timeZone: 2,
       callData: [
         { key: 'firstName', index: 3, column: 'firstName', type: 'string' },
         { key: 'email', index: 4, column: 'email', type: 'string' },
       ],
+      doNotCall: { columns: [], honoured: true },
+      warnings: [],
     });
   });
 
   it('detects spreadsheet spellings, ignoring case, spaces, _ and -', () => {
     const header = ['First Name', 'Phone Number', 'External ID', 'Time Zone', 'e-mail'];
-    expect(resolveMapping(header)).toMatchObject({ phone: 1, externalId: 2, timeZone: 3 });
+    expect(resolveMapping(header)).toMatchObject({ phones: [{ index: 1 }], externalId: 2, timeZone: 3 });
     expect(resolveMapping(['MOBILE_PHONE', 'crm-id', 'TZ'])).toMatchObject({
-      phone: 0,
+      phones: [{ index: 0 }],
       externalId: 1,
       timeZone: 2,
     });
     expect(resolveMapping(['Tel', 'Lead Id'])).toMatchObject({
-      phone: 0,
+      phones: [{ index: 0 }],
       externalId: 1,
       timeZone: undefined,
     });
   });
 
   it('detects the names CRMs and non-English spreadsheets give, accents or not', () => {
-    expect(resolveMapping(['Nom', 'Téléphone', 'Fuseau horaire'])).toMatchObject({ phone: 1, timeZone: 2 });
-    expect(resolveMapping(['Name', 'Telefon', 'Zeitzone'])).toMatchObject({ phone: 1, timeZone: 2 });
-    expect(resolveMapping(['Nombre', 'Teléfono móvil', 'Móvil'])).toMatchObject({ phone: 2 });
+    const phones = (header: string[]) => resolveMapping(header).phones.map((phone) => phone.name);
+    expect(resolveMapping(['Nom', 'Téléphone', 'Fuseau horaire'])).toMatchObject({ timeZone: 2 });
+    expect(phones(['Nom', 'Téléphone', 'Fuseau horaire'])).toEqual(['Téléphone']);
+    expect(resolveMapping(['Name', 'Telefon', 'Zeitzone'])).toMatchObject({
+      phones: [{ index: 1 }],
+      timeZone: 2,
+    });
+    expect(phones(['Nombre', 'Teléfono móvil', 'Móvil'])).toEqual(['Teléfono móvil', 'Móvil']);
     expect(resolveMapping(['Record ID', 'First Name', 'Mobile Phone Number'])).toMatchObject({
-      phone: 2,
+      phones: [{ index: 2 }],
       externalId: 0,
     });
-    expect(resolveMapping(['Contact ID', 'Phone'])).toMatchObject({ phone: 1, externalId: 0 });
+    expect(resolveMapping(['Contact ID', 'Phone'])).toMatchObject({ phones: [{ index: 1 }], externalId: 0 });
   });
 
   it('lets flags override detection and choose the callData columns', () => {
     const header = ['phone', 'Work Phone', 'Ref', 'Name', 'Notes'];
     const mapping = resolveMapping(header, { phone: 'Work Phone', externalId: 'Ref', callData: ['Name'] });
-    expect(mapping).toEqual({
-      phone: 1,
+    expect(mapping).toMatchObject({
+      phones: [{ index: 1, name: 'Work Phone', rank: 0 }],
       externalId: 2,
       timeZone: undefined,
       callData: [{ key: 'Name', index: 3, column: 'Name', type: 'string' }],
@@ -59,7 +67,7 @@ describe('resolveMapping', () => {
 
   it('names a missing column and lists the headers found', () => {
     expect(() => resolveMapping(['name', 'email'])).toThrow(
-      'no phone column found (looked for phoneNumber, phone, mobile, cell, tel…); name it with --phone <column>; found: "name", "email"',
+      'no phone column found: no column is named like a phone (Phone, Mobile, Telefon, Phone 1 - Value…) and none holds mostly phone numbers; name it with --phone <column>; found: "name", "email"',
     );
     expect(() => resolveMapping(['phone', 'name'], { externalId: 'CRM' })).toThrow(
       'externalId column "CRM" is not in the header; found: "phone", "name"',
@@ -68,8 +76,8 @@ describe('resolveMapping', () => {
 
   it("never maps a results file's own columns", () => {
     const header = ['_row', '_status', '_leadId', '_error', '_attempts', 'phone', 'name'];
-    expect(resolveMapping(header)).toEqual({
-      phone: 5,
+    expect(resolveMapping(header)).toMatchObject({
+      phones: [{ index: 5 }],
       externalId: undefined,
       timeZone: undefined,
       callData: [{ key: 'name', index: 6, column: 'name', type: 'string' }],
@@ -97,6 +105,89 @@ describe('resolveMapping', () => {
   });
 });
 
+describe('resolveMapping: several phone columns, do-not-call columns, a header that looks wrong', () => {
+  it('takes --phone as a list in order of preference, or one name that holds a comma', () => {
+    const header = ['Phone', 'Mobile (work, direct)', 'Mobile', 'Notes'];
+    const names = (phone: string | string[]) => resolveMapping(header, { phone }).phones.map((p) => p.name);
+    expect(names('Mobile,Phone')).toEqual(['Mobile', 'Phone']);
+    expect(names(' mobile , phone ')).toEqual(['Mobile', 'Phone']);
+    expect(names(['Phone', 'Mobile'])).toEqual(['Phone', 'Mobile']);
+    expect(names('Mobile (work, direct)')).toEqual(['Mobile (work, direct)']);
+    expect(() => resolveMapping(header, { phone: 'Mobile,Cell' })).toThrow(
+      'phone column "Cell" is not in the header; found: "Phone", "Mobile (work, direct)", "Mobile", "Notes"',
+    );
+  });
+
+  it('sends no phone column, no type beside one and no do-not-call column as callData', () => {
+    const header = ['Name', 'Phone 1 - Type', 'Phone 1 - Value', 'Home Phone', 'DoNotCall', 'Fax'];
+    const mapping = resolveMapping(header);
+    expect(mapping.callData.map((c) => c.column)).toEqual(['Name', 'Fax']);
+    expect(mapping.doNotCall).toEqual({ columns: [{ index: 4, name: 'DoNotCall' }], honoured: true });
+    expect(mapping.warnings).toEqual([]);
+    expect(describeMapping(mapping, header)).toEqual([
+      'phoneNumber ← "Phone 1 - Value", "Home Phone" (per row, the first that is not empty; mobile numbers first, as "Phone 1 - Type"… says)',
+      'externalId ← (none)',
+      'timeZoneId ← (none)',
+      'doNotCall ← "DoNotCall" (rows marked true are skipped, never sent)',
+      'callData ← "Name", "Fax"',
+    ]);
+    // Named for it, a do-not-call column is callData like any other.
+    expect(resolveMapping(header, { callData: ['DoNotCall'] }).callData.map((c) => c.column)).toEqual([
+      'DoNotCall',
+    ]);
+  });
+
+  it('says loudly what --call-opted-out does, or that it does nothing', () => {
+    const mapping = resolveMapping(['Phone', 'Do Not Call'], { callOptedOut: true });
+    expect(mapping.doNotCall.honoured).toBe(false);
+    expect(mapping.warnings).toEqual([
+      '--call-opted-out: rows that "Do Not Call" marks as not to be called are sent, and will be called',
+    ]);
+    expect(describeMapping(mapping, ['Phone', 'Do Not Call'])[3]).toBe(
+      'doNotCall ← "Do Not Call" (ignored: --call-opted-out; rows marked true are called)',
+    );
+    expect(resolveMapping(['Phone'], { callOptedOut: true }).warnings).toEqual([
+      '--call-opted-out changes nothing: no column says who must not be called (DoNotCall, Do Not Call, HasOptedOutOfCall…)',
+    ]);
+  });
+
+  it('finds the phone column by its cells, and says so', () => {
+    const header = ['Name', 'Kontakt'];
+    const sample = [
+      { line: 2, cells: ['Ann', '030 90182011'] },
+      { line: 3, cells: ['Bob', '030 90182012'] },
+    ];
+    const mapping = resolveMapping(header, { defaultCountry: 'DE' }, { headerLine: 1, sample });
+    expect(describeMapping(mapping, header)[0]).toBe(
+      'phoneNumber ← "Kontakt" (found by its cells: 2 of 2 sampled cells are phone numbers)',
+    );
+  });
+
+  it('suggests --header-row when the rows are wider than the header', () => {
+    const sample = [
+      { line: 3, cells: ['Customer', 'Contact', 'Email'] },
+      { line: 4, cells: ["Amy's", '(212) 555-0191', 'amy@example.com'] },
+      { line: 5, cells: ['Bill', '(212) 555-0193', 'bill@example.com'] },
+    ];
+    const context = { headerLine: 1, sample };
+    expect(() => resolveMapping(['Report: customers', 'March 2025'], {}, context)).toThrow(
+      /; the header \(line 1\) has 2 columns but most rows have more: if the header is on line 3, pass --header-row 3$/,
+    );
+    expect(() => resolveMapping(['Report'], { phone: 'Contact' }, context)).toThrow(
+      'phone column "Contact" is not in the header; found: "Report"; the header (line 1) has 1 column but most ' +
+        'rows have more: if the header is on line 3, pass --header-row 3',
+    );
+  });
+
+  it('says when the header holds a phone number: the file has no header', () => {
+    expect(() => resolveMapping(['Ann', '+1 212 555 0100'], { phone: 'Phone' })).toThrow(
+      'phone column "Phone" is not in the header; found: "Ann", "+1 212 555 0100"; line 1 looks like a row, ' +
+        'not a header ("+1 212 555 0100" is a phone number): add a header line, or pass --header-row N if the ' +
+        'header is further down',
+    );
+  });
+});
+
 describe('mapRecord', () => {
   const header = ['phoneNumber', 'externalId', 'timeZoneId', 'firstName', 'notes'];
   const mapping = resolveMapping(header);
@@ -105,13 +196,18 @@ describe('mapRecord', () => {
     expect(mapRecord([' +12125550100 ', 'crm-1', '', 'Ada', ''], mapping)).toEqual({
       ok: true,
       body: { phoneNumber: '+12125550100', externalId: 'crm-1', callData: { firstName: 'Ada' } },
+      phoneColumn: 0,
     });
   });
 
   it('normalises phone and time zone', () => {
     expect(
       mapRecord(['(212) 555-0100', '', 'america/new_york', '', ''], mapping, { defaultCountry: 'US' }),
-    ).toEqual({ ok: true, body: { phoneNumber: '+12125550100', timeZoneId: 'Eastern Standard Time' } });
+    ).toEqual({
+      ok: true,
+      body: { phoneNumber: '+12125550100', timeZoneId: 'Eastern Standard Time' },
+      phoneColumn: 0,
+    });
   });
 
   it('says why a row cannot be sent', () => {
@@ -134,11 +230,97 @@ describe('mapRecord', () => {
     expect(mapRecord(['+12125550100', '42', 'Yes'], typed)).toEqual({
       ok: true,
       body: { phoneNumber: '+12125550100', callData: { age: 42, vip: true } },
+      phoneColumn: 0,
     });
     expect(mapRecord(['+12125550100', 'forty', 'no'], typed)).toEqual({
       ok: false,
       reason: 'column "Age" (age, int): "forty" is not a whole number',
       column: 1,
+    });
+  });
+});
+
+describe('mapRecord: several phones, do not call, Excel-damaged ids', () => {
+  const header = ['Id', 'Phone', 'Mobile', 'DoNotCall', 'Notes'];
+  const mapping = resolveMapping(header);
+
+  it('takes the phone from the first non-empty column in order, and says which', () => {
+    expect(mapRecord(['a1', '+12125550100', '+12125550101', 'false', ''], mapping)).toMatchObject({
+      ok: true,
+      body: { phoneNumber: '+12125550101', externalId: 'a1' },
+      phoneColumn: 2,
+    });
+    expect(mapRecord(['a2', '+12125550100', '', '', ''], mapping)).toMatchObject({
+      ok: true,
+      phoneColumn: 1,
+    });
+    expect(mapRecord(['a3', ' ', '', '', ''], mapping)).toEqual({
+      ok: false,
+      reason: 'no phone number (empty: "Mobile", "Phone")',
+      column: 2,
+    });
+  });
+
+  it('skips a person who must not be called, never sent, whatever else the row holds', () => {
+    expect(mapRecord(['a1', 'not a phone', '', 'TRUE', ''], mapping)).toEqual({
+      ok: false,
+      skip: 'do-not-call',
+      reason: 'do not call ("DoNotCall" is "TRUE")',
+      column: 3,
+    });
+    expect(mapRecord(['a1', '+12125550100', '', 'maybe', ''], mapping)).toEqual({
+      ok: false,
+      reason:
+        'column "DoNotCall": "maybe" is neither true nor false, so whether this person may be called is unclear',
+      column: 3,
+    });
+    const optedOut = resolveMapping(header, { callOptedOut: true });
+    expect(mapRecord(['a1', '+12125550100', '', 'TRUE', ''], optedOut)).toMatchObject({ ok: true });
+  });
+
+  it('refuses an externalId that a spreadsheet wrote in scientific notation, as for a phone', () => {
+    expect(mapRecord(['4.87688E+18', '+12125550100', '', '', ''], mapping)).toEqual({
+      ok: false,
+      reason:
+        'externalId "4.87688E+18" was turned into a number in scientific notation by a spreadsheet program, which ' +
+        'dropped digits, so different rows may now share it; format the externalId column as Text before the ' +
+        'numbers go in (in Excel: Data → From Text/CSV, column type Text), then export again',
+      column: 0,
+    });
+    expect(mapRecord(['4,87688E+18', '+12125550100', '', '', ''], mapping)).toMatchObject({
+      ok: false,
+      column: 0,
+    });
+    // CRM ids mix digits and letters, an "e" among them: they are ids.
+    for (const id of ['0035e00000AbCdE', '1e5', '3e10']) {
+      expect(mapRecord([id, '+12125550100', '', '', ''], mapping)).toMatchObject({
+        ok: true,
+        body: { externalId: id },
+      });
+    }
+  });
+
+  it('reads the number to dial out of a cell that holds several', () => {
+    const qb = resolveMapping(['Customer', 'Phone numbers']);
+    expect(
+      mapRecord(['Amy', 'Phone:(212) 555-0191 Mobile:(212) 555-0192'], qb, { defaultCountry: 'US' }),
+    ).toMatchObject({
+      ok: true,
+      body: { phoneNumber: '+12125550192' },
+    });
+    expect(mapRecord(['Cool Cars', 'Fax:(212) 555-0194'], qb)).toEqual({
+      ok: false,
+      reason: 'no number to call in "Fax:(212) 555-0194"',
+      column: 1,
+    });
+  });
+
+  it('shows a cell with line breaks on one line in its reason', () => {
+    const typed = resolveMapping(['phone', 'Age'], {
+      map: { callData: { age: { column: 'Age', type: 'int' } } },
+    });
+    expect(mapRecord(['+12125550100', '4\n2'], typed)).toMatchObject({
+      reason: 'column "Age" (age, int): "4↵2" is not a whole number',
     });
   });
 });

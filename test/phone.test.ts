@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCountryCode, normalizePhone } from '../src/mapping/phone.js';
+import { isCountryCode, looksLikePhone, normalizePhone } from '../src/mapping/phone.js';
 
 describe('normalizePhone', () => {
   it.each([
@@ -119,6 +119,39 @@ describe('normalizePhone', () => {
     expect(normalizePhone(cell, { defaultCountry })).toEqual({ ok: false, reason });
   });
 
+  it('hints at a lost "+" when the digits are a valid international number', () => {
+    expect(normalizePhone('442079460958', { defaultCountry: 'US' })).toEqual({
+      ok: false,
+      reason:
+        'phone "442079460958" is too long; with a "+" in front it is a valid number in United Kingdom ' +
+        '(+44 20 7946 0958): add the "+" if that is the number',
+    });
+    expect(normalizePhone('33 6 12 34 56 78', { defaultCountry: 'GB' })).toMatchObject({
+      reason: expect.stringMatching(
+        /; with a "\+" in front it is a valid number in France \(\+33 6 12 34 56 78\)/,
+      ) as string,
+    });
+    // A hint, never applied: German numbers vary in length, so the same digits are a valid number there.
+    expect(normalizePhone('33 6 12 34 56 78', { defaultCountry: 'DE' })).toEqual({
+      ok: true,
+      value: '+4933612345678',
+    });
+    // No hint where the "+" would not help.
+    expect(normalizePhone('030 12', { defaultCountry: 'DE' })).toMatchObject({
+      reason: 'phone "030 12" is not a valid number in Germany (+49); check its digits',
+    });
+    expect(normalizePhone('+44 20 7946 095', { defaultCountry: 'US' })).toMatchObject({
+      reason: 'phone "+44 20 7946 095" is not a valid number for country code +44; check its digits',
+    });
+  });
+
+  it('shows a cell with line breaks on one line', () => {
+    expect(normalizePhone('030 90182018\r\n(nur abends)', { defaultCountry: 'DE' })).toEqual({
+      ok: false,
+      reason: 'phone "030 90182018↵(nur abends)" contains letters; write the number with digits only',
+    });
+  });
+
   it('refuses an unknown default country', () => {
     expect(normalizePhone('212 555 0100', { defaultCountry: 'ZZ' })).toEqual({
       ok: false,
@@ -140,6 +173,23 @@ describe('normalizePhone', () => {
       ok: true,
       value: '4.47700900123E+11',
     });
+  });
+});
+
+describe('looksLikePhone', () => {
+  it('takes what parses, with the default country when there is one', () => {
+    expect(looksLikePhone('(212) 555-0100', 'US')).toBe(true);
+    expect(looksLikePhone('+44 20 7946 0958', 'US')).toBe(true);
+    expect(looksLikePhone('100234', 'US')).toBe(false);
+  });
+
+  it('without one, takes the shape of a national number, not a date, an id or words', () => {
+    expect(looksLikePhone('(212) 555-0100', undefined)).toBe(true);
+    expect(looksLikePhone('030/90182011', undefined)).toBe(true);
+    expect(looksLikePhone('2024-03-01', undefined)).toBe(false);
+    expect(looksLikePhone('12345', undefined)).toBe(false);
+    expect(looksLikePhone('4876876000000317001', undefined)).toBe(false);
+    expect(looksLikePhone('call me', undefined)).toBe(false);
   });
 });
 

@@ -128,7 +128,7 @@ function mappingOptions<T>(y: Argv<T>) {
   return y
     .option('phone', {
       type: 'string',
-      describe: 'column of the phone number (default: detected)',
+      describe: 'column of the phone number, or several in order: "Mobile,Phone" (default: detected)',
       group: 'Mapping:',
     })
     .option('external-id', {
@@ -161,6 +161,16 @@ function mappingOptions<T>(y: Argv<T>) {
       type: 'boolean',
       describe: 'send rows that repeat an earlier phone or externalId',
       group: 'Mapping:',
+    })
+    .option('call-opted-out', {
+      type: 'boolean',
+      describe: 'send rows a do-not-call column (DoNotCall…) marks; warns',
+      group: 'Mapping:',
+    })
+    .option('header-row', {
+      type: 'number',
+      describe: 'line of the header, below title lines (default: detected)',
+      group: 'Input:',
     })
     .option('encoding', { type: 'string', describe: 'input encoding (default: detected)', group: 'Input:' })
     .option('delimiter', {

@@ -42,6 +42,8 @@ export interface ImportFlags {
   defaultCountry?: string;
   keepPhone?: boolean;
   allowDuplicates?: boolean;
+  callOptedOut?: boolean;
+  headerRow?: number | null;
   encoding?: string;
   delimiter?: string;
   logLevel?: LogLevel;
@@ -65,7 +67,7 @@ export interface CliSettings {
   readonly tokenSource: string | undefined;
 }
 
-const NUMBER_FLAGS = ['concurrency', 'rate', 'timeout', 'retries', 'progressInterval'] as const;
+const NUMBER_FLAGS = ['concurrency', 'rate', 'timeout', 'retries', 'progressInterval', 'headerRow'] as const;
 
 /**
  * Merges the sources of every option: flags > environment variables > config file > defaults. yargs gives no
@@ -126,6 +128,8 @@ export function resolveSettings(
       defaultCountry: flags.defaultCountry ?? file.defaultCountry,
       keepPhone: flags.keepPhone ?? file.keepPhone,
       allowDuplicates: flags.allowDuplicates ?? file.allowDuplicates,
+      callOptedOut: flags.callOptedOut ?? file.callOptedOut,
+      headerRow: flags.headerRow ?? file.headerRow,
       encoding: flags.encoding ?? file.encoding,
       delimiter: delimiter(flags.delimiter ?? file.delimiter),
     }),

@@ -13,6 +13,7 @@ import {
   guessEncoding,
 } from './encoding.js';
 import { normalizeHeader } from './header.js';
+import { SAMPLE_ROWS, isReportFooter, locateHeader } from './header-row.js';
 import { RecordReader, createParser } from './record-reader.js';
 import type { RawRecord } from './record-reader.js';
 
@@ -24,7 +25,10 @@ export interface CsvRecord {
   row: number;
   /** 1-based line the record starts on, counting every physical line (header, blank lines, breaks in cells). */
   line: number;
-  /** The cells as read, not trimmed. A good record has exactly as many cells as the header. */
+  /**
+   * The cells as read, not trimmed. A good record has exactly as many cells as the header: one that leaves out
+   * its trailing empty cells (as some exports do) is given them.
+   */
   cells: string[];
   /**
    * Set when the record is broken but reading goes on, e.g. 'line 12: 9 fields, expected 7 (header); check
@@ -40,11 +44,29 @@ export interface OpenCsvOptions {
   readonly delimiter?: string | undefined;
   /** Read only bytes [0, endByte) of the input, e.g. a results file that is being appended to. Default: all. */
   readonly endByte?: number | undefined;
+  /**
+   * The line the header is on (1-based): the lines above it are left out. Default: line 1, unless title lines
+   * come first (a report export: one cell per line, then the header at the file's real width).
+   */
+  readonly headerRow?: number | undefined;
+}
+
+/** A data record read ahead of the run, as read. */
+export interface SampleRow {
+  readonly line: number;
+  readonly cells: readonly string[];
 }
 
 export interface OpenedCsv {
   /** Column names: trimmed, never empty, unique (see `normalizeHeader`). */
   readonly header: string[];
+  /** The line the header was read from: 1, or lower down after title lines or with `headerRow`. */
+  readonly headerLine: number;
+  /**
+   * The first data records (up to 20), as read: for what the header's names cannot tell (which column holds the
+   * phone numbers) and for the messages when the header looks wrong. They are still handed out by `records`.
+   */
+  readonly sample: readonly SampleRow[];
   /** The encoding used: 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252', or the override. */
   readonly encoding: string;
   readonly delimiter: string;
@@ -52,7 +74,9 @@ export interface OpenedCsv {
    * The data records, in order; single use. Records are parsed only as the consumer asks for them, so an
    * awaiting consumer keeps memory flat. A record whose cells are all empty or whitespace (a blank line,
    * `,,,`) is skipped like a blank line. Extra cells past the header's width that are all empty (a trailing
-   * delimiter) are dropped. Throws InputError 'CSV_UNREADABLE_RECORD' at a record that cannot be read past
+   * delimiter) are dropped; a record shorter than the header is given empty cells up to its width. Below the
+   * rows of a report (title lines were left out), a closing line of one cell with a date and time is no row.
+   * Throws InputError 'CSV_UNREADABLE_RECORD' at a record that cannot be read past
    * (a quote never closed), after every record before it.
    */
   readonly records: AsyncIterable<CsvRecord>;
@@ -103,19 +127,24 @@ export async function openCsv(source: CsvSource, options: OpenCsvOptions = {}): 
       return closing;
     };
 
-    const headerRecord = await reader.next();
-    if (headerRecord === undefined) {
+    const located = await locateHeader(reader, name, options.headerRow);
+    if (located === undefined) {
       throw notCsv(bytes.head.length <= encoding.bomLength ? 'is empty' : 'is empty (only blank lines)');
     }
-    const header = normalizeHeader(headerRecord.cells);
-    const first = await reader.next();
-    if (first === undefined) throw notCsv('has a header but no rows');
+    const header = normalizeHeader(located.header.cells);
+    if (located.rows.length === 0) throw located.error ?? notCsv('has a header but no rows');
+    const shape: Shape = { width: header.length, delimiter, framed: located.framed };
 
     return {
       header,
+      headerLine: located.header.line,
+      sample: located.rows
+        .filter((record) => !(located.framed && isReportFooter(record.cells)))
+        .slice(0, SAMPLE_ROWS)
+        .map(({ line, cells }) => ({ line, cells: [...cells] })),
       encoding: encoding.name,
       delimiter,
-      records: readRecords(reader, first, { width: header.length, delimiter }, release),
+      records: readRecords(reader, located.rows, located.error, shape, release),
       bytesRead: () => bytes.bytesRead(),
       totalBytes: bytes.totalBytes,
       close: release,
@@ -135,9 +164,12 @@ function checkOptions(options: OpenCsvOptions) {
   if (options.delimiter !== undefined && delimiter === undefined) {
     throw new InputError(`unknown delimiter "${options.delimiter}"; ${DELIMITER_HINT}`, 'INPUT_UNREADABLE');
   }
-  const { endByte } = options;
+  const { endByte, headerRow } = options;
   if (endByte !== undefined && !(Number.isSafeInteger(endByte) && endByte >= 0)) {
     throw new RangeError(`endByte must be a whole number of bytes ≥ 0, got ${endByte}`);
+  }
+  if (headerRow !== undefined && !(Number.isSafeInteger(headerRow) && headerRow >= 1)) {
+    throw new RangeError(`headerRow must be a line number ≥ 1, got ${headerRow}`);
   }
   return { encoding, delimiter };
 }
@@ -146,25 +178,49 @@ interface Shape {
   /** Fields in the header. */
   readonly width: number;
   readonly delimiter: string;
+  /** Title lines were left out above the header: a closing line below the rows is left out too. */
+  readonly framed: boolean;
 }
 
 async function* readRecords(
   reader: RecordReader,
-  first: RawRecord,
+  ahead: readonly RawRecord[],
+  deferred: InputError | undefined,
   shape: Shape,
   close: () => Promise<void>,
 ): AsyncGenerator<CsvRecord, void, undefined> {
-  let row = 1;
+  let row = 0;
+  // Closing lines of a report, held until a row follows them (then they were rows) or the input ends.
+  const held: RawRecord[] = [];
   try {
-    yield toCsvRecord(first, row, shape);
-    for (;;) {
-      // Read synchronously while the parser has records buffered; wait only when it has none.
-      let record = reader.read();
-      while (record === null) {
-        await reader.ready();
-        record = reader.read();
+    for (let i = 0; ;) {
+      let record: RawRecord | undefined;
+      try {
+        if (reader.stopped) record = undefined;
+        else if (i < ahead.length) record = ahead[i++];
+        else if (deferred !== undefined) throw deferred;
+        else {
+          // Read synchronously while the parser has records buffered; wait only when it has none.
+          let next = reader.read();
+          while (next === null) {
+            await reader.ready();
+            next = reader.read();
+          }
+          record = next;
+        }
+      } catch (error) {
+        for (const kept of held) yield toCsvRecord(kept, ++row, shape);
+        throw error;
       }
       if (record === undefined) return;
+      if (shape.framed && isReportFooter(record.cells)) {
+        held.push(record);
+        continue;
+      }
+      if (held.length > 0) {
+        for (const kept of held) yield toCsvRecord(kept, ++row, shape);
+        held.length = 0;
+      }
       yield toCsvRecord(record, ++row, shape);
     }
   } finally {
@@ -174,18 +230,24 @@ async function* readRecords(
 
 function toCsvRecord({ cells, line }: RawRecord, row: number, { width, delimiter }: Shape): CsvRecord {
   if (cells.length === width) return { row, line, cells };
-  if (cells.length > width && isBlankFrom(cells, width)) {
+  // Trailing empty cells left out (Google's own sample files) or added (a trailing delimiter) say nothing.
+  if (cells.length < width) {
+    while (cells.length < width) cells.push('');
+    return { row, line, cells };
+  }
+  if (isBlankFrom(cells, width)) {
     cells.length = width;
     return { row, line, cells };
   }
-  const fields = `${cells.length} field${cells.length === 1 ? '' : 's'}`;
+  const fields = `${cells.length} fields`;
   const shown = delimiter === '\t' ? 'tab' : `"${delimiter}"`;
-  // The usual causes: a cell holding the delimiter, or a line break, that the program writing it did not quote.
-  const hint =
-    cells.length > width
-      ? `check for a ${shown} inside a cell that is not quoted`
-      : `check for a missing ${shown}, or a line break inside a cell that is not quoted`;
-  return { row, line, cells, error: `line ${line}: ${fields}, expected ${width} (header); ${hint}` };
+  // The usual cause: a cell holding the delimiter that the program writing it did not quote.
+  return {
+    row,
+    line,
+    cells,
+    error: `line ${line}: ${fields}, expected ${width} (header); check for a ${shown} inside a cell that is not quoted`,
+  };
 }
 
 function isBlankFrom(cells: readonly string[], start: number): boolean {

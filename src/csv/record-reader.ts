@@ -112,6 +112,11 @@ export class RecordReader {
     resolve?.();
   }
 
+  /** Whether stop() was called: records read ahead of the consumer are not handed out after it either. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
   /** Resolves when `read()` may have something new: a record, the end, or an error. */
   ready(): Promise<void> {
     return new Promise((resolve) => {

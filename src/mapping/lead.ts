@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { LeadBody } from '../types.js';
 import type { ColumnMapping } from './columns.js';
-import { normalizePhone } from './phone.js';
+import { readDoNotCall } from './do-not-call.js';
+import { choosePhone } from './phone-columns.js';
+import { asText, normalizePhone } from './phone.js';
+import { quoted } from './shown-cell.js';
 import { normalizeTimeZone } from './time-zone.js';
 import { convertValue } from './variable-type.js';
 
@@ -18,9 +21,19 @@ export interface LeadMappingOptions {
   readonly keepPhone?: boolean | undefined;
 }
 
-/** A failure names the input column at fault when there is one, for the validation report. */
+/**
+ * What a row comes to. `ok`: the body to send, and the column its phone number came from (for the summary's
+ * count per phone column). Not ok: why it cannot be sent, naming the input column at fault when there is one;
+ * with `skip`, the row is not invalid but must not be sent at all (status `skipped`, the reason as its error).
+ */
 export type MapResult =
-  { ok: true; body: LeadBody } | { ok: false; reason: string; column?: number | undefined };
+  | { ok: true; body: LeadBody; phoneColumn: number }
+  | { ok: false; reason: string; column?: number | undefined; skip?: undefined }
+  | { ok: false; skip: 'do-not-call'; reason: string; column: number };
+
+// An id that Excel read as a number and wrote back in its "General" format: "4.87688E+18". Only that shape (one
+// digit, then "E+"): CRM ids such as Salesforce's "0035e00000…" mix digits and an "e" too.
+const EXCEL_SCIENTIFIC = /^\d(?:[.,]\d+)?e\+\d+$/i;
 
 /**
  * Turns one record's cells into an Add Lead body, or says why the row cannot be sent. Empty cells are left
@@ -33,17 +46,60 @@ export function mapRecord(
 ): MapResult {
   const cell = (index: number | undefined) => (index === undefined ? '' : (cells[index] ?? '').trim());
 
-  const rawPhone = cell(mapping.phone);
-  if (rawPhone === '') return { ok: false, reason: 'no phone number', column: mapping.phone };
-  const phone = normalizePhone(rawPhone, {
+  // First: a person who must not be called is skipped whatever else the row holds.
+  if (mapping.doNotCall.honoured) {
+    for (const { index, name } of mapping.doNotCall.columns) {
+      const value = cell(index);
+      if (value === '') continue;
+      const flagged = readDoNotCall(value);
+      if (flagged === true) {
+        return {
+          ok: false,
+          skip: 'do-not-call',
+          reason: `do not call ("${name}" is ${quoted(value)})`,
+          column: index,
+        };
+      }
+      if (flagged === undefined) {
+        return {
+          ok: false,
+          reason: `column "${name}": ${quoted(value)} is neither true nor false, so whether this person may be called is unclear`,
+          column: index,
+        };
+      }
+    }
+  }
+
+  const phoneCell = choosePhone(cells, mapping.phones);
+  if (phoneCell === undefined)
+    return { ok: false, reason: noPhone(mapping), column: mapping.phones[0]?.index };
+  if (phoneCell.text === '') {
+    const reason =
+      phoneCell.type === undefined
+        ? `no number to call in ${quoted(phoneCell.cell)}`
+        : `no number to call: ${quoted(phoneCell.cell)} is a ${quoted(phoneCell.type)} number`;
+    return { ok: false, reason, column: phoneCell.column };
+  }
+  const phone = normalizePhone(phoneCell.text, {
     defaultCountry: options.defaultCountry,
     keepAsWritten: options.keepPhone,
   });
-  if (!phone.ok) return { ok: false, reason: phone.reason, column: mapping.phone };
+  if (!phone.ok) return { ok: false, reason: phone.reason, column: phoneCell.column };
   const body: LeadBody = { phoneNumber: phone.value };
 
   const externalId = cell(mapping.externalId);
-  if (externalId !== '') body.externalId = externalId;
+  if (externalId !== '') {
+    if (EXCEL_SCIENTIFIC.test(externalId)) {
+      return {
+        ok: false,
+        reason:
+          `externalId ${quoted(externalId)} was turned into a number in scientific notation by a spreadsheet ` +
+          `program, which dropped digits, so different rows may now share it; ${asText('externalId')}`,
+        column: mapping.externalId,
+      };
+    }
+    body.externalId = externalId;
+  }
 
   const rawTimeZone = cell(mapping.timeZone);
   if (rawTimeZone !== '') {
@@ -78,5 +134,14 @@ export function mapRecord(
       reason: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
     };
   }
-  return { ok: true, body };
+  return { ok: true, body, phoneColumn: phoneCell.column };
+}
+
+/** "no phone number", naming the empty columns when there are several. */
+function noPhone(mapping: ColumnMapping): string {
+  const { phones } = mapping;
+  if (phones.length <= 1) return 'no phone number';
+  const shown = phones.slice(0, 3).map((phone) => `"${phone.name}"`);
+  const more = phones.length > 3 ? ` and ${phones.length - 3} more` : '';
+  return `no phone number (empty: ${shown.join(', ')}${more})`;
 }

@@ -8,6 +8,7 @@ import {
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+import { quoted } from './shown-cell.js';
 
 export type PhoneResult = { ok: true; value: string } | { ok: false; reason: string };
 
@@ -30,9 +31,21 @@ const DECIMAL = /^\+?\d+[.,]0+$/;
 const TEL_PREFIX = /^tel:/i;
 const LETTER = /\p{L}/u;
 const NON_ASCII = /[\u0080-\uffff]/;
-/** How to keep a spreadsheet from turning phone numbers into numbers, said once for both kinds of damage. */
-const AS_TEXT =
-  'format the phone column as Text before the numbers go in (in Excel: Data → From Text/CSV, column type Text), then export again';
+
+/** Whether a cell is a number that a spreadsheet program wrote in scientific notation (`4.87688E+18`). */
+export function isScientific(text: string): boolean {
+  return SCIENTIFIC.test(text);
+}
+
+/**
+ * How to keep a spreadsheet from turning a column's values into numbers: said for both kinds of damage to a
+ * phone, and for an id column (`what` names the column: "phone", "externalId").
+ */
+export function asText(what: string): string {
+  return `format the ${what} column as Text before the numbers go in (in Excel: Data → From Text/CSV, column type Text), then export again`;
+}
+
+const AS_TEXT = asText('phone');
 
 // One options object per country, made once: the per-row call allocates nothing of ours on the happy path.
 const parseOptions = new Map<string, { defaultCountry: CountryCode }>();
@@ -110,7 +123,7 @@ export function normalizePhone(cell: string, options?: PhoneOptions): PhoneResul
   try {
     phone = parsePhoneNumberWithError(text, parseWith);
   } catch (error) {
-    return fail(cell, hasLetters ? LETTERS : parseErrorReason(error));
+    return fail(cell, hasLetters ? LETTERS : parseErrorReason(error) + plusHint(text, plusSigns, parseWith));
   }
   if (phone.ext !== undefined) {
     return fail(
@@ -119,7 +132,9 @@ export function normalizePhone(cell: string, options?: PhoneOptions): PhoneResul
     );
   }
   if (hasLetters) return fail(cell, LETTERS);
-  if (!phone.isValid()) return fail(cell, invalidReason(text, parseWith, phone));
+  if (!phone.isValid()) {
+    return fail(cell, invalidReason(text, parseWith, phone) + plusHint(text, plusSigns, parseWith));
+  }
   return { ok: true, value: phone.number };
 }
 
@@ -127,7 +142,7 @@ const LETTERS = 'contains letters; write the number with digits only';
 
 // Reasons are built only on failure, so a valid row pays for no string but its E.164 form.
 function fail(cell: string, problem: string): PhoneResult {
-  return { ok: false, reason: `phone "${cell}" ${problem}` };
+  return { ok: false, reason: `phone ${quoted(cell)} ${problem}` };
 }
 
 function parseErrorReason(error: unknown): string {
@@ -146,6 +161,33 @@ function parseErrorReason(error: unknown): string {
 
 let regionNames: Intl.DisplayNames | undefined;
 
+function countryName(code: CountryCode): string {
+  regionNames ??= new Intl.DisplayNames('en', { type: 'region' });
+  return regionNames.of(code) ?? code;
+}
+
+/**
+ * A number read with the default country that fails, but is valid read as international: a spreadsheet or a
+ * form dropped its "+" (`442079460958` is London, not a US number). Said as a hint, never applied: the same
+ * digits could be a national number with a typo.
+ */
+function plusHint(
+  text: string,
+  plusSigns: number,
+  parseWith: { defaultCountry: CountryCode } | undefined,
+): string {
+  if (plusSigns > 0 || parseWith === undefined) return '';
+  let phone: PhoneNumber;
+  try {
+    phone = parsePhoneNumberWithError(`+${text}`);
+  } catch {
+    return '';
+  }
+  if (!phone.isValid()) return '';
+  const where = phone.country === undefined ? '' : ` in ${countryName(phone.country)}`;
+  return `; with a "+" in front it is a valid number${where} (${phone.formatInternational()}): add the "+" if that is the number`;
+}
+
 function invalidReason(
   text: string,
   parseWith: { defaultCountry: CountryCode } | undefined,
@@ -163,7 +205,21 @@ function invalidReason(
   if (phone.country === undefined) {
     return `is not a valid number for country code +${phone.countryCallingCode}; check its digits`;
   }
-  regionNames ??= new Intl.DisplayNames('en', { type: 'region' });
-  const country = regionNames.of(phone.country) ?? phone.country;
-  return `is not a valid number in ${country} (+${phone.countryCallingCode}); check its digits`;
+  return `is not a valid number in ${countryName(phone.country)} (+${phone.countryCallingCode}); check its digits`;
+}
+
+const PHONE_SHAPE = /^\+?[\d\s()./-]+$/;
+const DATE = /^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}$/;
+
+/**
+ * Whether a cell is a phone number: one that parses, with the default country when there is one. Without one,
+ * a national number (`(212) 555-0100`) cannot parse, so its shape counts: 7 to 15 digits and the punctuation
+ * numbers are written with, not a date.
+ */
+export function looksLikePhone(cell: string, defaultCountry: string | undefined): boolean {
+  if (cell === '' || DATE.test(cell)) return false;
+  if (normalizePhone(cell, { defaultCountry }).ok) return true;
+  if (defaultCountry !== undefined) return false;
+  const digits = cell.replace(/\D/g, '').length;
+  return digits >= 7 && digits <= 15 && PHONE_SHAPE.test(cell);
 }

@@ -1,3 +1,4 @@
+import { quoted } from './shown-cell.js';
 import { WINDOWS_ZONES } from './windows-zones.generated.js';
 
 export type TimeZoneResult = { ok: true; value: string } | { ok: false; reason: string };
@@ -145,7 +146,7 @@ function resolve(cell: string): TimeZoneResult {
   if (meant !== undefined) {
     return {
       ok: false,
-      reason: `time zone "${cell}" is an abbreviation, which is ambiguous; did you mean ${orList(meant)}?`,
+      reason: `time zone ${quoted(cell)} is an abbreviation, which is ambiguous; did you mean ${orList(meant)}?`,
     };
   }
 
@@ -164,7 +165,7 @@ function resolve(cell: string): TimeZoneResult {
     return {
       ok: false,
       reason:
-        `time zone "${cell}" is an IANA name that has no Windows time-zone id; ` +
+        `time zone ${quoted(cell)} is an IANA name that has no Windows time-zone id; ` +
         'use the Windows id of a zone with the same offset (nlpearl-leads timezones lists them)',
     };
   }
@@ -174,8 +175,8 @@ function resolve(cell: string): TimeZoneResult {
     ok: false,
     reason:
       suggestions.length > 0
-        ? `unknown time zone "${cell}"; did you mean ${orList(suggestions)}?`
-        : `unknown time zone "${cell}"; use a Windows time-zone id such as "Pacific Standard Time" or an IANA ` +
+        ? `unknown time zone ${quoted(cell)}; did you mean ${orList(suggestions)}?`
+        : `unknown time zone ${quoted(cell)}; use a Windows time-zone id such as "Pacific Standard Time" or an IANA ` +
           'name such as "America/Los_Angeles" (nlpearl-leads timezones lists them)',
   };
 }
@@ -211,8 +212,8 @@ function canonicalIana(name: string): string | undefined {
 }
 
 function orList(names: readonly string[]): string {
-  const quoted = names.map((name) => `"${name}"`);
-  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+  const each = names.map((name) => `"${name}"`);
+  return each.length <= 1 ? each.join('') : `${each.slice(0, -1).join(', ')} or ${each.at(-1)}`;
 }
 
 const MAX_SUGGESTIONS = 3;

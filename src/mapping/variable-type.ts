@@ -1,4 +1,5 @@
 import type { VariableType } from '../config.js';
+import { quoted } from './shown-cell.js';
 
 export type ConvertResult = { ok: true; value: string | number | boolean } | { ok: false; reason: string };
 
@@ -10,6 +11,14 @@ const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 // and yes/no in those languages: what a column of ticks exported from a local-language sheet holds.
 const TRUE = new Set('true yes y 1 vrai oui wahr ja verdadero sí si vero verdadeiro sim waar'.split(' '));
 const FALSE = new Set('false no n 0 faux non falsch nein falso não nao onwaar nee'.split(' '));
+
+/** A cell read as a boolean, as the `boolean` type reads it (any case); undefined when it is neither. */
+export function readBoolean(cell: string): boolean | undefined {
+  const lower = cell.toLowerCase();
+  if (TRUE.has(lower)) return true;
+  if (FALSE.has(lower)) return false;
+  return undefined;
+}
 
 /**
  * Converts a trimmed, non-empty cell to the type of an NLPearl variable (string, int, float, boolean). A float
@@ -27,10 +36,10 @@ export function convertValue(cell: string, type: VariableType): ConvertResult {
         if (Number.isSafeInteger(value)) return { ok: true, value };
         return {
           ok: false,
-          reason: `"${cell}" is too large for a whole number (at most ${Number.MAX_SAFE_INTEGER})`,
+          reason: `${quoted(cell)} is too large for a whole number (at most ${Number.MAX_SAFE_INTEGER})`,
         };
       }
-      return { ok: false, reason: `"${cell}" is not a whole number` };
+      return { ok: false, reason: `${quoted(cell)} is not a whole number` };
     }
     case 'float': {
       if (FLOAT.test(cell)) return { ok: true, value: Number(cell) };
@@ -40,19 +49,18 @@ export function convertValue(cell: string, type: VariableType): ConvertResult {
         if (fraction.length !== 3) return { ok: true, value };
         return {
           ok: false,
-          reason: `"${cell}" is ambiguous: write ${value} or ${whole}${fraction} (a "." for decimals, no thousands separator)`,
+          reason: `${quoted(cell)} is ambiguous: write ${value} or ${whole}${fraction} (a "." for decimals, no thousands separator)`,
         };
       }
       return {
         ok: false,
-        reason: `"${cell}" is not a number (write 1234.5: a "." for decimals, no thousands separator)`,
+        reason: `${quoted(cell)} is not a number (write 1234.5: a "." for decimals, no thousands separator)`,
       };
     }
     case 'boolean': {
-      const lower = cell.toLowerCase();
-      if (TRUE.has(lower)) return { ok: true, value: true };
-      if (FALSE.has(lower)) return { ok: true, value: false };
-      return { ok: false, reason: `"${cell}" is not a boolean (true/false, yes/no, 1/0)` };
+      const value = readBoolean(cell);
+      if (value !== undefined) return { ok: true, value };
+      return { ok: false, reason: `${quoted(cell)} is not a boolean (true/false, yes/no, 1/0)` };
     }
   }
 }

@@ -74,6 +74,9 @@ export function planRow(record: CsvRecord, context: PlanContext): RowPlan {
     return { kind: 'done', row };
   }
   const at = { row, line: record.line, cells };
+  // A person who must not be called (do-not-call): never sent, and claims no phone or externalId.
+  if (mapped?.ok === false && mapped.skip !== undefined)
+    return { ...at, kind: 'skipped', reason: mapped.reason };
   if (mapped === undefined || !mapped.ok) {
     const reason = record.error ?? (mapped?.ok === false ? mapped.reason : 'unreadable record');
     const column =

@@ -83,6 +83,8 @@ export async function prepareRun(
       encoding: options.encoding,
       delimiter: options.delimiter,
       endByte: retry ? prior?.usableBytes : undefined,
+      // A results file (retry) has its header on line 1.
+      headerRow: retry ? undefined : options.headerRow,
     },
   );
   try {
@@ -96,7 +98,12 @@ export async function prepareRun(
         'RESULTS_EXISTS',
       );
     }
-    const mapping = resolveMapping(outputHeader, options);
+    const offset = header.length - outputHeader.length;
+    const mapping = resolveMapping(outputHeader, options, {
+      headerLine: csv.headerLine,
+      sample: csv.sample.map((row) => ({ ...row, cells: row.cells.slice(offset) })),
+    });
+    for (const warning of mapping.warnings) logger.warn(warning);
     const mappingLines = describeMapping(mapping, outputHeader);
     logger.info({ mapping: mappingLines, encoding: csv.encoding, delimiter: csv.delimiter }, 'mapping');
     return {
