@@ -30,7 +30,7 @@ export type ImportOptionsInput = LibraryInput<Table>;
 export const importOptionsSchema = z.strictObject(
   Object.fromEntries(
     importOptionEntries
-      .filter(([, spec]) => spec.library === true)
+      .filter(([, spec]) => spec.where.library !== undefined)
       .map(([name, spec]) => [name, librarySchema(spec)]),
   ),
 ) as unknown as z.ZodType<ImportOptions, ImportOptionsInput>;
@@ -43,7 +43,7 @@ export const importOptionsSchema = z.strictObject(
 export const configFileSchema = z.strictObject(
   Object.fromEntries(
     importOptionEntries
-      .filter(([, spec]) => spec.file === true)
+      .filter(([, spec]) => spec.where.file === true)
       .map(([name, spec]) => [name, valueSchema(spec, 'file').optional()]),
   ),
 ) as unknown as z.ZodType<Omit<ConfigFile, 'map'> & { map?: string | Record<string, unknown> }>;
@@ -52,7 +52,7 @@ export type ConfigFile = FileValues<Table>;
 
 /** Keys a config file refuses by name, with the reason (a `token`: a secret in a file that is copied around). */
 const REFUSED_IN_FILE = importOptionEntries.flatMap(([name, spec]) =>
-  typeof spec.file === 'object' ? [[name, spec.file.refused] as const] : [],
+  typeof spec.where.file === 'object' ? [[name, spec.where.file.refused] as const] : [],
 );
 
 /** Checks a parsed config file. Relative paths in it are left as written: the caller knows the file's folder. */

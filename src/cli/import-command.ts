@@ -212,8 +212,8 @@ export function sameDestination(a: OutputStream, b: OutputStream): boolean {
 export function retryCommand(results: string, flags: ImportFlags, options: ImportOptionsInput): string {
   const args = ['nlpearl-leads', 'retry', results];
   for (const [name, spec] of importOptionEntries) {
-    if (spec.retry === undefined) continue;
-    const source: Record<string, unknown> = spec.retry === 'used' ? options : flags;
+    if (spec.where.retry === undefined) continue;
+    const source: Record<string, unknown> = spec.where.retry === 'used' ? options : flags;
     const value = source[name];
     if (value === true) args.push(`--${flagName(name)}`);
     else if (value === false) args.push(`--no-${flagName(name)}`);

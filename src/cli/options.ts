@@ -27,7 +27,7 @@ export const EXIT_CODES = `Exit codes:
 
 /** The variables that give an option, from the table: `NLPEARL_OUTBOUND_ID   default for --outbound`. */
 const OPTION_VARIABLES = importOptionEntries.flatMap(([name, spec]) =>
-  spec.env === undefined ? [] : [`  ${spec.env.padEnd(20)}  default for --${flagName(name)}`],
+  spec.where.env === undefined ? [] : [`  ${spec.where.env.padEnd(20)}  default for --${flagName(name)}`],
 );
 
 export const ENVIRONMENT = `Environment:
@@ -92,7 +92,8 @@ function commandFlags<T>(y: Argv<T>, command: CommandName): Argv<T> {
     describe: 'CSV file, or - for standard input',
   }) as Argv<T>;
   for (const [name, spec] of importOptionEntries) {
-    if (spec.commands?.includes(command) === true) flags = flags.option(flagName(name), yargsFlag(spec));
+    if (spec.where.commands?.includes(command) === true)
+      flags = flags.option(flagName(name), yargsFlag(spec, spec.where));
   }
   return flags;
 }

@@ -64,7 +64,7 @@ export function resolveSettings(
   const dryRun = command === 'validate' ? true : command === 'retry' ? false : merged.dryRun;
   const library = Object.fromEntries(
     importOptionEntries
-      .filter(([name, spec]) => spec.library === true && name in merged)
+      .filter(([name, spec]) => spec.where.library !== undefined && name in merged)
       .map(([name]) => [name, merged[name]]),
   );
   const options: ImportOptionsInput = {
@@ -108,7 +108,11 @@ function checkNumberFlags(command: ImportCommand, flags: ImportFlags): void {
     if (spec.type !== 'number') continue;
     const value = (flags as Record<string, unknown>)[name];
     if (value === null || Number.isNaN(value)) throw new UsageError(`--${flagName(name)} expects a number`);
-    if (spec.library !== true && typeof value === 'number' && !numberSchema(spec).safeParse(value).success) {
+    if (
+      spec.where.library === undefined &&
+      typeof value === 'number' &&
+      !numberSchema(spec).safeParse(value).success
+    ) {
       throw new UsageError(`--${flagName(name)} expects ${expectedNumber(spec)}`);
     }
   }
@@ -134,7 +138,7 @@ function mergeSources(
 }
 
 function commandEntries(command: ImportCommand) {
-  return importOptionEntries.filter(([, spec]) => spec.commands?.includes(command) === true);
+  return importOptionEntries.filter(([, spec]) => spec.where.commands?.includes(command) === true);
 }
 
 function fromFlag(spec: OptionSpec, value: unknown): unknown {
@@ -145,13 +149,13 @@ function fromFlag(spec: OptionSpec, value: unknown): unknown {
 }
 
 function fromEnv(spec: OptionSpec, env: Env): unknown {
-  if (spec.env === undefined) return undefined;
-  const text = env[spec.env];
+  if (spec.where.env === undefined) return undefined;
+  const text = env[spec.where.env];
   if (text === undefined || text.trim() === '') return undefined;
   if (spec.type !== 'number') return text;
   const value = Number(text);
   if (!numberSchema(spec).safeParse(value).success) {
-    throw new UsageError(`${spec.env} expects ${expectedNumber(spec)}, got "${text}"`);
+    throw new UsageError(`${spec.where.env} expects ${expectedNumber(spec)}, got "${text}"`);
   }
   return value;
 }

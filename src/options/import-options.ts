@@ -4,65 +4,63 @@ import type { CommandName, OptionSpec, OptionTable } from './option-spec.js';
  * Every option of import, validate and retry, declared once. From this table come the commands' flags and
  * their --help (cli/options.ts), the library's schema and types and the config file's schema (config.ts), the
  * merge of flags > environment > config file > defaults (cli/settings.ts) and the flags a printed retry command
- * repeats (in this order). Adding an option is adding an entry; the key is the library's and the config file's
- * name, and its kebab-case the flag's.
+ * repeats, in the table's order. Adding an option is adding an entry: its key is the library's and the config
+ * file's name, and its kebab-case the flag.
  */
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const ALL: readonly CommandName[] = ['import', 'validate', 'retry'];
 const SENDING: readonly CommandName[] = ['import', 'retry'];
+const TOKEN_IN_FILE =
+  'not accepted in a config file; put the token in a file of its own and name it with tokenFile, or set NLPEARL_API_TOKEN';
 
 export const IMPORT_OPTIONS = {
   input: {
     type: 'string',
     minLength: 1,
-    help: "path of the CSV to import, or '-' for standard input (then `inputStream` or process.stdin is read)",
-    library: true,
-    required: true,
+    help: 'path of the CSV to import, or - for standard input',
+    where: { library: 'required' },
   },
+  // Never a flag, so that it stays out of shell history and `ps`: cli/secrets.ts finds it.
   token: {
     type: 'string',
-    // Never a flag, so that it stays out of shell history and `ps`; cli/secrets.ts reads it from the environment.
-    help: '`AccountId:SecretKey`; required unless dryRun',
-    library: true,
-    file: {
-      refused:
-        'not accepted in a config file; put the token in a file of its own and name it with tokenFile, or set NLPEARL_API_TOKEN',
-    },
+    help: 'AccountId:SecretKey; required unless dryRun',
+    where: { library: true, file: { refused: TOKEN_IN_FILE } },
   },
 
   outbound: {
     type: 'string',
     trim: true,
     help: 'outbound campaign id, not the Pearl id',
-    commands: SENDING,
-    group: 'API:',
-    env: 'NLPEARL_OUTBOUND_ID',
-    file: true,
-    library: true,
-    // The campaign the rows went to, even when it came from the environment or the config file.
-    retry: 'used',
+    // A retry repeats the campaign the rows went to, wherever it came from.
+    where: {
+      commands: SENDING,
+      group: 'API:',
+      env: 'NLPEARL_OUTBOUND_ID',
+      file: true,
+      library: true,
+      retry: 'used',
+    },
   },
   apiUrl: {
     type: 'string',
     url: true,
     default: 'https://api.nlpearl.ai',
     help: 'the API; http only on loopback',
-    commands: SENDING,
-    group: 'API:',
-    env: 'NLPEARL_API_URL',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: {
+      commands: SENDING,
+      group: 'API:',
+      env: 'NLPEARL_API_URL',
+      file: true,
+      library: true,
+      retry: 'typed',
+    },
   },
   tokenFile: {
     type: 'path',
     help: 'file holding AccountId:SecretKey (else env NLPEARL_API_TOKEN)',
-    commands: SENDING,
-    group: 'API:',
-    file: true,
-    retry: 'typed',
+    where: { commands: SENDING, group: 'API:', file: true, retry: 'typed' },
   },
 
   phone: {
@@ -70,95 +68,60 @@ export const IMPORT_OPTIONS = {
     minLength: 1,
     help: 'column of the phone number',
     defaultHelp: 'detected',
-    commands: ALL,
-    group: 'Mapping:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: ALL, group: 'Mapping:', file: true, library: true, retry: 'typed' },
   },
   externalId: {
     type: 'string',
     minLength: 1,
     help: 'column of the externalId',
     defaultHelp: 'detected',
-    commands: ALL,
-    group: 'Mapping:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: ALL, group: 'Mapping:', file: true, library: true, retry: 'typed' },
   },
   timeZone: {
     type: 'string',
     minLength: 1,
     help: 'column of the time zone',
     defaultHelp: 'detected',
-    commands: ALL,
-    group: 'Mapping:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: ALL, group: 'Mapping:', file: true, library: true, retry: 'typed' },
   },
   callData: {
     type: 'list',
     help: 'only these columns (comma-separated) become callData; --no-call-data sends none',
     defaultHelp: 'every other column',
-    commands: ALL,
-    group: 'Mapping:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: ALL, group: 'Mapping:', file: true, library: true, retry: 'typed' },
   },
   map: {
     type: 'mapping',
     help: 'JSON mapping file (see README)',
-    commands: ALL,
-    group: 'Mapping:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: ALL, group: 'Mapping:', file: true, library: true, retry: 'typed' },
   },
   defaultCountry: {
     type: 'string',
     length: 2,
     upperCase: true,
     help: 'ISO country of national phone numbers, e.g. US',
-    commands: ALL,
-    group: 'Mapping:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: ALL, group: 'Mapping:', file: true, library: true, retry: 'typed' },
   },
   keepPhone: {
     type: 'boolean',
     default: false,
     help: 'send phone cells as written, not as E.164',
-    commands: ALL,
-    group: 'Mapping:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: ALL, group: 'Mapping:', file: true, library: true, retry: 'typed' },
   },
   allowDuplicates: {
     type: 'boolean',
     default: false,
     help: 'send rows that repeat an earlier phone or externalId',
-    commands: ALL,
-    group: 'Mapping:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: ALL, group: 'Mapping:', file: true, library: true, retry: 'typed' },
   },
 
-  // Not repeated by a retry: it reads the results file, which this tool wrote in UTF-8 with commas.
+  // Not repeated by a retry, which reads the results file: this tool wrote it, in UTF-8 with commas.
   encoding: {
     type: 'string',
     minLength: 1,
     help: 'input encoding: utf-8, utf-16le, windows-1252, …',
     defaultHelp: 'detected',
-    commands: ALL,
-    group: 'Input:',
-    file: true,
-    library: true,
+    where: { commands: ALL, group: 'Input:', file: true, library: true },
   },
   delimiter: {
     type: 'string',
@@ -167,10 +130,7 @@ export const IMPORT_OPTIONS = {
     aliases: { tab: '\t' },
     help: 'input delimiter: , ; tab |',
     defaultHelp: 'detected',
-    commands: ALL,
-    group: 'Input:',
-    file: true,
-    library: true,
+    where: { commands: ALL, group: 'Input:', file: true, library: true },
   },
 
   concurrency: {
@@ -180,11 +140,7 @@ export const IMPORT_OPTIONS = {
     max: 256,
     default: 8,
     help: 'requests in flight at once',
-    commands: SENDING,
-    group: 'Sending:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: SENDING, group: 'Sending:', file: true, library: true, retry: 'typed' },
   },
   rate: {
     type: 'number',
@@ -192,11 +148,7 @@ export const IMPORT_OPTIONS = {
     max: 10_000,
     help: 'at most this many requests per second',
     defaultHelp: 'adaptive',
-    commands: SENDING,
-    group: 'Sending:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: SENDING, group: 'Sending:', file: true, library: true, retry: 'typed' },
   },
   timeout: {
     type: 'number',
@@ -205,11 +157,7 @@ export const IMPORT_OPTIONS = {
     unit: 'seconds',
     default: 30,
     help: 'seconds per attempt',
-    commands: SENDING,
-    group: 'Sending:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: SENDING, group: 'Sending:', file: true, library: true, retry: 'typed' },
   },
   retries: {
     type: 'number',
@@ -218,31 +166,19 @@ export const IMPORT_OPTIONS = {
     max: 20,
     default: 5,
     help: 'retries per row on 429, 5xx, network faults',
-    commands: SENDING,
-    group: 'Sending:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: SENDING, group: 'Sending:', file: true, library: true, retry: 'typed' },
   },
   maxErrors: {
     type: 'count-or-share',
     help: 'stop after n failed rows, or n% of rows sent',
     defaultHelp: 'no limit',
-    commands: SENDING,
-    group: 'Sending:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: SENDING, group: 'Sending:', file: true, library: true, retry: 'typed' },
   },
   preflight: {
     type: 'boolean',
     default: true,
     help: 'check token and outbound first (--no-preflight skips)',
-    commands: SENDING,
-    group: 'Sending:',
-    file: true,
-    library: true,
-    retry: 'typed',
+    where: { commands: SENDING, group: 'Sending:', file: true, library: true, retry: 'typed' },
   },
 
   // A retry continues its own results file: none of these is repeated.
@@ -250,69 +186,50 @@ export const IMPORT_OPTIONS = {
     type: 'path',
     help: 'results file',
     defaultHelp: '<input>.results.csv',
-    commands: ['import', 'validate'],
-    group: 'Results:',
-    file: true,
-    library: true,
+    where: { commands: ['import', 'validate'], group: 'Results:', file: true, library: true },
   },
   overwrite: {
     type: 'boolean',
     default: false,
     help: 'replace an existing results file',
-    commands: ['import', 'validate'],
-    group: 'Results:',
-    file: true,
-    library: true,
+    where: { commands: ['import', 'validate'], group: 'Results:', file: true, library: true },
   },
   resume: {
     type: 'boolean',
     default: false,
     help: 'continue an existing results file (rows created or skipped are not sent again)',
-    commands: ['import'],
-    group: 'Results:',
-    file: true,
-    library: true,
+    where: { commands: ['import'], group: 'Results:', file: true, library: true },
   },
+  // validate is a dry run and retry never is; import takes the flag.
   dryRun: {
     type: 'boolean',
     default: false,
     help: 'validate every row; send nothing',
-    commands: ['import'],
-    group: 'Results:',
-    file: true,
-    library: true,
+    where: { commands: ['import'], group: 'Results:', file: true, library: true },
   },
 
   config: {
     type: 'path',
     help: 'JSON file of options keyed by long name in camelCase (outbound, apiUrl, …); flags win',
-    commands: ALL,
-    group: 'Output:',
-    retry: 'typed',
+    where: { commands: ALL, group: 'Output:', retry: 'typed' },
   },
   logLevel: {
     type: 'choices',
     choices: LOG_LEVELS,
     default: 'info',
     help: 'JSON lines on stderr, or readable lines at a terminal',
-    commands: ALL,
-    group: 'Output:',
-    file: true,
+    where: { commands: ALL, group: 'Output:', file: true },
   },
   logFile: {
     type: 'path',
     help: 'also append the JSON log to this file',
-    commands: ALL,
-    group: 'Output:',
-    file: true,
+    where: { commands: ALL, group: 'Output:', file: true },
   },
   progress: {
     type: 'boolean',
     default: true,
     help: 'progress display at a terminal, a progress log line otherwise (--no-progress: neither)',
-    commands: ALL,
-    group: 'Output:',
-    file: true,
+    where: { commands: ALL, group: 'Output:', file: true },
   },
   progressInterval: {
     type: 'number',
@@ -321,9 +238,7 @@ export const IMPORT_OPTIONS = {
     unit: 'seconds',
     default: 10,
     help: 'seconds between progress log lines without a terminal',
-    commands: ALL,
-    group: 'Output:',
-    file: true,
+    where: { commands: ALL, group: 'Output:', file: true },
   },
 } as const satisfies OptionTable;
 

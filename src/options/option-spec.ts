@@ -50,12 +50,8 @@ export type CommandName = 'import' | 'validate' | 'retry';
 /** The sections of --help. */
 export type Group = 'API:' | 'Mapping:' | 'Input:' | 'Sending:' | 'Results:' | 'Output:';
 
-/** Where an option may come from, and how --help shows it. */
+/** Where an option is used and may come from. */
 export interface OptionPlacement {
-  /** What it does, in one line of --help. The default, range and environment variable are added from the spec. */
-  readonly help: string;
-  /** The default as --help says it, when the default is not a value: `detected`, `<input>.results.csv`. */
-  readonly defaultHelp?: string;
   /** The commands that take it as the flag `--<kebab-name>`. Without: not a flag. */
   readonly commands?: readonly CommandName[];
   readonly group?: Group;
@@ -63,15 +59,19 @@ export interface OptionPlacement {
   readonly env?: string;
   /** A config file may set it; or the one line that refuses the key by name. */
   readonly file?: true | { readonly refused: string };
-  /** Part of the library's options (`ImportOptions`); without, the CLI alone reads it. */
-  readonly library?: true;
-  /** The library requires it. */
-  readonly required?: true;
+  /** Part of the library's options (`ImportOptions`), perhaps required; without, the CLI alone reads it. */
+  readonly library?: true | 'required';
   /** The retry command printed after a run repeats it: as the user typed it, or the value the run used. */
   readonly retry?: 'typed' | 'used';
 }
 
-export type OptionSpec = ValueSpec & OptionPlacement;
+export type OptionSpec = ValueSpec & {
+  /** What it does, in one line of --help. The default, range and environment variable are added from the spec. */
+  readonly help: string;
+  /** The default as --help says it, when the default is not a value: `detected`, `<input>.results.csv`. */
+  readonly defaultHelp?: string;
+  readonly where: OptionPlacement;
+};
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
 type MapFileInput = z.input<typeof mapFileSchema>;
@@ -109,7 +109,11 @@ export type FlagValueOf<S> = S extends { type: 'boolean' }
 /** A config file's value: as checked, except a mapping, which may still be a path. */
 export type FileValueOf<S> = S extends { type: 'mapping' } ? string | MapFile : ValueOf<S>;
 
-type Settled<S> = S extends { default: unknown } ? true : S extends { required: true } ? true : false;
+type Settled<S> = S extends { default: unknown }
+  ? true
+  : S extends { where: { library: 'required' } }
+    ? true
+    : false;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
@@ -117,11 +121,19 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type LibraryOptions<T extends OptionTable> = Simplify<
   {
     -readonly [
-      K in keyof T as T[K] extends { library: true } ? (Settled<T[K]> extends true ? K : never) : never
+      K in keyof T as T[K] extends { where: { library: true | 'required' } }
+        ? Settled<T[K]> extends true
+          ? K
+          : never
+        : never
     ]: ValueOf<T[K]>;
   } & {
     -readonly [
-      K in keyof T as T[K] extends { library: true } ? (Settled<T[K]> extends true ? never : K) : never
+      K in keyof T as T[K] extends { where: { library: true | 'required' } }
+        ? Settled<T[K]> extends true
+          ? never
+          : K
+        : never
     ]?: ValueOf<T[K]>;
   }
 >;
@@ -129,27 +141,25 @@ export type LibraryOptions<T extends OptionTable> = Simplify<
 /** The library's options as a caller gives them: only the required ones must be there. */
 export type LibraryInput<T extends OptionTable> = Simplify<
   {
-    -readonly [K in keyof T as T[K] extends { library: true; required: true } ? K : never]: ValueOf<
+    -readonly [K in keyof T as T[K] extends { where: { library: 'required' } } ? K : never]: ValueOf<
       T[K],
       'in'
     >;
   } & {
-    -readonly [
-      K in keyof T as T[K] extends { library: true } ? (T[K] extends { required: true } ? never : K) : never
-    ]?: ValueOf<T[K], 'in'>;
+    -readonly [K in keyof T as T[K] extends { where: { library: true } } ? K : never]?: ValueOf<T[K], 'in'>;
   }
 >;
 
 /** The flags of a command as yargs hands them over (camel-cased), each undefined unless typed. */
 export type FlagValues<T extends OptionTable> = {
-  -readonly [K in keyof T as T[K] extends { commands: readonly CommandName[] } ? K : never]?: FlagValueOf<
-    T[K]
-  >;
+  -readonly [
+    K in keyof T as T[K] extends { where: { commands: readonly CommandName[] } } ? K : never
+  ]?: FlagValueOf<T[K]>;
 };
 
 /** What a config file may hold, checked. */
 export type FileValues<T extends OptionTable> = {
-  -readonly [K in keyof T as T[K] extends { file: true } ? K : never]?: FileValueOf<T[K]>;
+  -readonly [K in keyof T as T[K] extends { where: { file: true } } ? K : never]?: FileValueOf<T[K]>;
 };
 
 /** Every option's value after the merge of flags, environment and config file, before the defaults. */

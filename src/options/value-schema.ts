@@ -59,7 +59,7 @@ export function numberSchema(range: NumberRange): z.ZodNumber {
 /** A library option: its default when it has one, else optional unless required. */
 export function librarySchema(spec: OptionSpec): z.ZodType {
   const value = valueSchema(spec, 'library');
-  if (spec.required === true) return value;
+  if (spec.where.library === 'required') return value;
   if ('default' in spec && spec.default !== undefined) return value.default(spec.default as never);
   return value.optional();
 }

@@ -1,13 +1,8 @@
 import type { Options } from 'yargs';
 import type { NumberRange, ValueSpec } from './option-spec.js';
 
-/** What a flag needs from a table entry: its value spec, and how --help shows it. */
-export type FlagSpec = ValueSpec & {
-  readonly help: string;
-  readonly defaultHelp?: string;
-  readonly group?: string;
-  readonly env?: string;
-};
+/** What a flag needs from a table entry: its value spec and help. */
+export type FlagSpec = ValueSpec & { readonly help: string; readonly defaultHelp?: string };
 
 /** The flag of a camelCase name: `dryRun` → `dry-run`, `rate429` → `rate-429`. */
 export function flagName(name: string): string {
@@ -18,9 +13,9 @@ export function flagName(name: string): string {
  * The yargs definition of a flag. It never has a yargs default: a value yargs hands over is one the user typed,
  * so it can beat the environment and the config file. --help shows the table's default all the same.
  */
-export function yargsFlag(spec: FlagSpec): Options {
+export function yargsFlag(spec: FlagSpec, where: { group?: string; env?: string } = {}): Options {
   const range = spec.type === 'number' ? rangeText(spec) : undefined;
-  const notes = [range, spec.env === undefined ? undefined : `env ${spec.env}`].filter(
+  const notes = [range, where.env === undefined ? undefined : `env ${where.env}`].filter(
     (note) => note !== undefined,
   );
   const defaultValue = 'default' in spec ? spec.default : undefined;
@@ -31,7 +26,7 @@ export function yargsFlag(spec: FlagSpec): Options {
     ...(defaultValue !== undefined || spec.defaultHelp !== undefined
       ? { defaultDescription: defaultValue !== undefined ? String(defaultValue) : spec.defaultHelp }
       : {}),
-    ...(spec.group === undefined ? {} : { group: spec.group }),
+    ...(where.group === undefined ? {} : { group: where.group }),
   };
 }
 
