@@ -173,4 +173,17 @@ describe('the option table', () => {
       if (typeof value === 'number' || typeof value === 'string') expect(row).toContain(String(value));
     }
   });
+
+  it("is what the operations guide's full config file example holds: every key a file may set", () => {
+    const guide = fs.readFileSync(path.join(ROOT, 'docs/operations.md'), 'utf8');
+    const example = /A full example:\n\n```json\n([\s\S]*?)\n```/.exec(guide)![1]!;
+    const json = JSON.parse(example) as Record<string, unknown>;
+    expect(parseConfigFile(json)).toMatchObject({ ok: true });
+    expect(Object.keys(json).sort()).toEqual(
+      importOptionEntries
+        .filter(([, spec]) => spec.where.file === true)
+        .map(([name]) => name)
+        .sort(),
+    );
+  });
 });

@@ -69,7 +69,7 @@ describe('the sandbox switch table', () => {
       host: '127.0.0.1',
       ...Object.fromEntries(switches.map(([name, spec]) => [name, spec.type === 'string' ? `${name}!` : 1])),
     });
-    expect(sandboxCommandOptions({})).toEqual({ host: '127.0.0.1', port: 0, record: true });
+    expect(sandboxCommandOptions({})).toStrictEqual({ host: '127.0.0.1', port: 0, record: true });
     expect(() => sandboxCommandOptions({ throttle: null })).toThrow('--throttle expects a number');
     expect(() => sandboxCommandOptions({ port: 70_000 })).toThrow(
       '--port expects a whole number from 0 to 65535',

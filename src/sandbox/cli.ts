@@ -42,7 +42,7 @@ export function sandboxCommandOptions(flags: Readonly<Record<string, unknown>>):
     if (typeof value === 'number' && spec.type === 'number' && !numberSchema(spec).safeParse(value).success) {
       throw new UsageError(`--${switchFlag(name, spec)} expects ${expectedNumber(spec)}`);
     }
-    options[name] = value;
+    if (value !== undefined) options[name] = value;
   }
   return { ...(options as Omit<SandboxCommandOptions, 'host'>), host: '127.0.0.1' };
 }
