@@ -1,10 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { retryCommand } from '../src/cli/import-command.js';
 import { main } from '../src/cli/main.js';
-import { parseConfigFile, parseImportOptions } from '../src/config.js';
+import type { ImportFlags } from '../src/cli/settings.js';
+import {
+  parseConfigFile,
+  parseImportOptions,
+  type ConfigFile,
+  type ImportOptions,
+  type ImportOptionsInput,
+  type LogLevel,
+  type MapFile,
+} from '../src/config.js';
 import { IMPORT_OPTIONS, importOptionEntries } from '../src/options/import-options.js';
 import type { CommandName } from '../src/options/option-spec.js';
 import { flagName } from '../src/options/yargs-flag.js';
@@ -185,5 +194,26 @@ describe('the option table', () => {
         .map(([name]) => name)
         .sort(),
     );
+  });
+
+  it('types the options from the table (checked by npm run typecheck)', () => {
+    // A default or `required` makes a checked option always there; a caller must give `input` only.
+    expectTypeOf<ImportOptions['concurrency']>().toEqualTypeOf<number>();
+    expectTypeOf<ImportOptions['input']>().toEqualTypeOf<string>();
+    expectTypeOf<ImportOptions['results']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ImportOptions['callData']>().toEqualTypeOf<string[] | false | undefined>();
+    expectTypeOf<ImportOptions['map']>().toEqualTypeOf<MapFile | undefined>();
+    expectTypeOf<ImportOptionsInput['concurrency']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ImportOptionsInput['input']>().toEqualTypeOf<string>();
+    // The CLI's own options are not the library's; a config file has them, and no token.
+    expectTypeOf<ImportOptions>().not.toHaveProperty('logLevel');
+    expectTypeOf<ImportOptions>().not.toHaveProperty('tokenFile');
+    expectTypeOf<ConfigFile['logLevel']>().toEqualTypeOf<LogLevel | undefined>();
+    expectTypeOf<ConfigFile['map']>().toEqualTypeOf<string | MapFile | undefined>();
+    expectTypeOf<ConfigFile>().not.toHaveProperty('token');
+    // Flags as yargs hands them over: null for a number that is not one, a list as typed.
+    expectTypeOf<ImportFlags['concurrency']>().toEqualTypeOf<number | null | undefined>();
+    expectTypeOf<ImportFlags['callData']>().toEqualTypeOf<string | false | undefined>();
+    expectTypeOf<ImportFlags>().not.toHaveProperty('token');
   });
 });

@@ -109,44 +109,30 @@ export type FlagValueOf<S> = S extends { type: 'boolean' }
 /** A config file's value: as checked, except a mapping, which may still be a path. */
 export type FileValueOf<S> = S extends { type: 'mapping' } ? string | MapFile : ValueOf<S>;
 
-type Settled<S> = S extends { default: unknown }
-  ? true
-  : S extends { where: { library: 'required' } }
-    ? true
-    : false;
+type IsRequired<S> = S extends { where: { library: 'required' } } ? true : false;
+/** Always there once checked: a default, or required. */
+type IsSettled<S> = S extends { default: unknown } ? true : IsRequired<S>;
+type Not<B extends boolean> = B extends true ? false : true;
+/** K when its entry is a library option and `When` holds. */
+type LibraryKey<S, K, When extends boolean> = S extends { where: { library: true | 'required' } }
+  ? When extends true
+    ? K
+    : never
+  : never;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** The library's checked options: those with a default or required are always there. */
 export type LibraryOptions<T extends OptionTable> = Simplify<
-  {
-    -readonly [
-      K in keyof T as T[K] extends { where: { library: true | 'required' } }
-        ? Settled<T[K]> extends true
-          ? K
-          : never
-        : never
-    ]: ValueOf<T[K]>;
-  } & {
-    -readonly [
-      K in keyof T as T[K] extends { where: { library: true | 'required' } }
-        ? Settled<T[K]> extends true
-          ? never
-          : K
-        : never
-    ]?: ValueOf<T[K]>;
+  { -readonly [K in keyof T as LibraryKey<T[K], K, IsSettled<T[K]>>]: ValueOf<T[K]> } & {
+    -readonly [K in keyof T as LibraryKey<T[K], K, Not<IsSettled<T[K]>>>]?: ValueOf<T[K]>;
   }
 >;
 
 /** The library's options as a caller gives them: only the required ones must be there. */
 export type LibraryInput<T extends OptionTable> = Simplify<
-  {
-    -readonly [K in keyof T as T[K] extends { where: { library: 'required' } } ? K : never]: ValueOf<
-      T[K],
-      'in'
-    >;
-  } & {
-    -readonly [K in keyof T as T[K] extends { where: { library: true } } ? K : never]?: ValueOf<T[K], 'in'>;
+  { -readonly [K in keyof T as LibraryKey<T[K], K, IsRequired<T[K]>>]: ValueOf<T[K], 'in'> } & {
+    -readonly [K in keyof T as LibraryKey<T[K], K, Not<IsRequired<T[K]>>>]?: ValueOf<T[K], 'in'>;
   }
 >;
 
