@@ -15,8 +15,9 @@ import {
   type MapFile,
 } from '../src/config.js';
 import { IMPORT_OPTIONS, importOptionEntries } from '../src/options/import-options.js';
-import type { CommandName } from '../src/options/option-spec.js';
-import { flagName } from '../src/options/yargs-flag.js';
+import type { CommandName, OptionSpec, ValueOf } from '../src/options/option-spec.js';
+import { valueSchema } from '../src/options/value-schema.js';
+import { expectedNumber, flagName, yargsFlag } from '../src/options/yargs-flag.js';
 import { fakeIo } from './helpers/cli-io.js';
 import { sampleValue } from './helpers/option-samples.js';
 import { helpFlags } from './helpers/help-flags.js';
@@ -215,5 +216,30 @@ describe('the option table', () => {
     expectTypeOf<ImportFlags['concurrency']>().toEqualTypeOf<number | null | undefined>();
     expectTypeOf<ImportFlags['callData']>().toEqualTypeOf<string | false | undefined>();
     expectTypeOf<ImportFlags>().not.toHaveProperty('token');
+  });
+});
+
+describe('the vocabulary of the table', () => {
+  it('lets a path marked off be turned off with false (`--no-<flag>`), and no other path', () => {
+    const off = { type: 'path', off: true, help: 'a file', where: { commands: ['import'] } } as const;
+    const plain: OptionSpec = { type: 'path', help: 'a file', where: {} };
+    for (const where of ['library', 'file'] as const) {
+      expect(valueSchema(off, where).safeParse(false).success).toBe(true);
+      expect(valueSchema(off, where).safeParse('state.sqlite').success).toBe(true);
+      expect(valueSchema(off, where).safeParse('').success).toBe(false);
+      expect(valueSchema(plain, where).safeParse(false).success).toBe(false);
+    }
+    expect(yargsFlag(off)).toMatchObject({ type: 'string', describe: 'a file' });
+    expectTypeOf<ValueOf<typeof off>>().toEqualTypeOf<string | false>();
+    expectTypeOf<ValueOf<{ type: 'path' }>>().toEqualTypeOf<string>();
+  });
+
+  it('shows a range in help and says it in a flag error', () => {
+    expect(yargsFlag({ type: 'number', min: 1, max: 256, help: 'n' }).describe).toBe('n (1–256)');
+    expect(yargsFlag({ type: 'number', above: 0, max: 600, help: 't' }).describe).toBe('t (> 0, ≤ 600)');
+    expect(yargsFlag({ type: 'string', help: 'u' }, { env: 'X_URL' }).describe).toBe('u (env X_URL)');
+    expect(expectedNumber({ min: 1, max: 3600, unit: 'seconds' })).toBe('seconds from 1 to 3600');
+    expect(expectedNumber({ integer: true, min: 0 })).toBe('a whole number at least 0');
+    expect(expectedNumber({ above: 0, max: 600 })).toBe('a number above 0 and at most 600');
   });
 });

@@ -23,8 +23,11 @@ export type ValueSpec =
       /** Words that stand for a value hard to type, replaced before any check: `tab` for a tab. */
       readonly aliases?: Readonly<Record<string, string>>;
     }
-  /** A file path, not empty. In a config file, relative to the file's folder. */
-  | { readonly type: 'path' }
+  /**
+   * A file path, not empty; in a config file, relative to the file's folder. `off`: `false` (`--no-<flag>`)
+   * turns what it names off.
+   */
+  | { readonly type: 'path'; readonly off?: true }
   | ({ readonly type: 'number'; readonly default?: number } & NumberRange)
   | { readonly type: 'choices'; readonly choices: readonly [string, ...string[]]; readonly default?: string }
   /** Names separated by commas in a flag, a list elsewhere; `false` (`--no-<flag>`) for none. Never empty. */
@@ -79,21 +82,23 @@ type MapFileInput = z.input<typeof mapFileSchema>;
 /** The value an option holds once checked (`out`), or as a library caller may give it (`in`). */
 export type ValueOf<S, Side extends 'in' | 'out' = 'out'> = S extends { type: 'boolean' }
   ? boolean
-  : S extends { type: 'string' | 'path' }
-    ? string
-    : S extends { type: 'number' }
-      ? number
-      : S extends { type: 'choices'; choices: readonly (infer C)[] }
-        ? C
-        : S extends { type: 'list' }
-          ? string[] | false
-          : S extends { type: 'count-or-share' }
-            ? number | string
-            : S extends { type: 'mapping' }
-              ? Side extends 'in'
-                ? MapFileInput
-                : MapFile
-              : never;
+  : S extends { type: 'path'; off: true }
+    ? string | false
+    : S extends { type: 'string' | 'path' }
+      ? string
+      : S extends { type: 'number' }
+        ? number
+        : S extends { type: 'choices'; choices: readonly (infer C)[] }
+          ? C
+          : S extends { type: 'list' }
+            ? string[] | false
+            : S extends { type: 'count-or-share' }
+              ? number | string
+              : S extends { type: 'mapping' }
+                ? Side extends 'in'
+                  ? MapFileInput
+                  : MapFile
+                : never;
 
 /** The value of a flag as yargs hands it over: null for a number flag given something else. */
 export type FlagValueOf<S> = S extends { type: 'boolean' }
@@ -102,7 +107,7 @@ export type FlagValueOf<S> = S extends { type: 'boolean' }
     ? number | null
     : S extends { type: 'choices'; choices: readonly (infer C)[] }
       ? C
-      : S extends { type: 'list' }
+      : S extends { type: 'list' } | { type: 'path'; off: true }
         ? string | false
         : string;
 

@@ -28,7 +28,7 @@ export function valueSchema(spec: ValueSpec, where: 'library' | 'file'): z.ZodTy
       return schema;
     }
     case 'path':
-      return z.string().min(1);
+      return spec.off === true ? z.union([z.string().min(1), z.literal(false)]) : z.string().min(1);
     case 'number':
       return numberSchema(spec);
     case 'choices':
