@@ -1,4 +1,4 @@
-// `npm run bench`: throughput and memory at scale (issue #5). Needs `npm run build` first.
+// `npm run bench`: throughput and memory at scale. Needs `npm run build` first.
 //
 //   node bench/run.js [--case N]... [--quick] [--settle load] [--json file] [--keep]
 // Each case starts its own sandbox process on 127.0.0.1 and runs the importer as a user would (dist/bin.js
@@ -124,7 +124,7 @@ async function importRows(sandbox, rows, { concurrency, rate, onTick } = {}) {
  * this is checked once, on a small file, against a sandbox in this process that keeps them.
  */
 async function checkSameBodies(rows) {
-  const { startSandbox } = await import(pathToFileURL(distFile('index.js')).href);
+  const { startSandbox } = await import(pathToFileURL(distFile('sandbox/index.js')).href);
   const sandbox = await startSandbox();
   try {
     const csv = await csvOf(rows);

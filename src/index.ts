@@ -1,5 +1,5 @@
 export { importLeads, retryFailedRows, type ImportDependencies } from './pipeline/import-leads.js';
-export type { RowStateListener } from './pipeline/row-state-sizing.js';
+export type { RowProblem, RunProgress } from './pipeline/run-tally.js';
 export { formatSummary, type ImportSummary, type StatusCounts, type StopCode } from './pipeline/summary.js';
 export {
   importOptionsSchema,
@@ -8,6 +8,7 @@ export {
   type ImportOptions,
   type ImportOptionsInput,
   type MapFile,
+  type ParseResult,
   type VariableType,
 } from './config.js';
 export {
@@ -15,19 +16,11 @@ export {
   UsageError,
   InputError,
   ApiRejectedError,
+  OutputError,
   type ErrorCode,
-  type FatalExitCode,
+  type UsageErrorCode,
+  type InputErrorCode,
+  type ApiErrorCode,
+  type OutputErrorCode,
 } from './errors.js';
-export type { LeadBody, RowOutcome, RowStatus } from './types.js';
-export { NlpearlClient, type NlpearlClientOptions } from './upload/nlpearl-client.js';
-export {
-  decideRetry,
-  parseRetryAfter,
-  type RetryDecision,
-  type RetryPolicyOptions,
-} from './upload/retry-policy.js';
-export { normalizePhone, type PhoneResult } from './mapping/phone.js';
-export { normalizeTimeZone, windowsTimeZoneIds, type TimeZoneResult } from './mapping/time-zone.js';
-export { startSandbox, type Sandbox, type SandboxOptions, type Faults } from './sandbox/server.js';
-export { main } from './cli/main.js';
-export type { CliIo } from './cli/io.js';
+export type { RowStatus } from './types.js';

@@ -17,12 +17,14 @@ function harness(probes: boolean[]) {
     onOpen: (failures) => log.push(`open after ${failures}`),
     onClose: (downMs) => log.push(`closed after ${downMs} ms`),
     onGiveUp: (downMs) => log.push(`gave up after ${downMs} ms`),
-    sleep: (ms) => {
-      now += ms;
-      log.push(`wait ${ms}`);
-      return Promise.resolve();
+    clock: {
+      sleep: (ms) => {
+        now += ms;
+        log.push(`wait ${ms}`);
+        return Promise.resolve();
+      },
+      now: () => now,
     },
-    now: () => now,
   };
   return { breaker: new CircuitBreaker(inner, options, events), log };
 }
@@ -67,11 +69,13 @@ describe('CircuitBreaker', () => {
       onOpen: () => undefined,
       onClose: () => undefined,
       onGiveUp: () => undefined,
-      sleep: (_ms, signal) =>
-        new Promise((_resolve, reject) =>
-          signal.addEventListener('abort', () => reject(new Error('stopped'))),
-        ),
-      now: () => 0,
+      clock: {
+        sleep: (_ms, signal) =>
+          new Promise((_resolve, reject) =>
+            signal?.addEventListener('abort', () => reject(new Error('stopped'))),
+          ),
+        now: () => 0,
+      },
     });
     for (let i = 0; i < 3; i += 1) breaker.onTransientFailure(stop.signal);
     const waiting = breaker.acquire(stop.signal);

@@ -39,6 +39,40 @@ function expectAll(results: Record<string, string>[], rows: number, status: stri
   expect(results.filter((r) => r._status !== status)).toEqual([]);
 }
 
+describe('answers without a leadId (issue: a 2xx without one added the lead twice)', () => {
+  it.each([
+    ['with externalIds', true, 2_000],
+    ['without externalIds (looked up by phone)', false, 1_000],
+  ] as const)(
+    '%s: a fifth answered {"leadId": null}, a tenth as text/plain, 2 in 100 dropped after creating: each row created once',
+    async (_, externalIds, rows) => {
+      sandbox = await startSandbox({
+        seed: 7,
+        faults: { rateNoLeadId: 0.2, rateTextPlain: 0.1, rateCreateThenDrop: 0.02 },
+      });
+      const input = path.join(tempDir(), 'leads.csv');
+      writeLeadsCsv(input, rows, { externalIds });
+      const run = await runCli(importArgs(input, sandbox.url, '--timeout', '2', '--concurrency', '16'), {
+        NLPEARL_API_TOKEN: sandbox.token,
+      });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const results = readResults(path.join(path.dirname(input), 'leads.results.csv'));
+      expectAll(results, rows, 'created');
+      expect(sandbox.leads).toHaveLength(rows);
+      expect(sandbox.duplicates()).toEqual([]);
+      const idOf = new Map(sandbox.leads.map((lead) => [lead.phoneNumber, lead.id]));
+      expect(results.filter((r) => r._leadId === '' || idOf.get(r.phone ?? '') !== r._leadId)).toEqual([]);
+      const adds = sandbox.requests.filter((request) => request.method === 'PUT');
+      // The faults really happened, and no row was sent again after one of them.
+      expect(adds.length).toBe(rows);
+      const stats = sandbox.stats();
+      expect(stats.byStatus['200']).toBeGreaterThan(rows);
+    },
+    60_000,
+  );
+});
+
 describe('faults during a run', () => {
   it('ends with every row created exactly once through 503s, 429s, drops, lost answers and hangs', async () => {
     sandbox = await startSandbox({

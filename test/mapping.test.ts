@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeMapping, resolveMapping } from '../src/mapping/columns.js';
 import { DuplicateFinder } from '../src/mapping/duplicates.js';
-import { ESTIMATE_AFTER_BYTES, expectedRows } from '../src/pipeline/expected-rows.js';
-import { GUESS_AFTER_BYTES, RowStateSizing } from '../src/pipeline/row-state-sizing.js';
 import { mapRecord } from '../src/mapping/lead.js';
 import { SeenKeys } from '../src/mapping/seen-keys.js';
 import { convertValue } from '../src/mapping/variable-type.js';
@@ -205,98 +203,6 @@ describe('duplicates', () => {
     }
     expect(Math.min(...loads)).toBeGreaterThanOrEqual(0.53);
     expect(Math.max(...loads)).toBeLessThanOrEqual(0.8);
-  });
-
-  it('sized in advance, holds the expected keys in one table 80% full, keeps those it had, and grows past it', () => {
-    const seen = new SeenKeys();
-    for (let row = 1; row <= 1_000; row += 1) seen.firstRowOf(`ext-${row}`, row);
-    expect(seen.reserve(100_000)).toBe(seen.capacity * 12); // the table's bytes: 12 a slot
-    const reserved = seen.capacity;
-    expect(reserved).toBeGreaterThanOrEqual(125_000);
-    expect(reserved).toBeLessThanOrEqual(125_002);
-    expect(seen.rowOf('ext-1')).toBe(1);
-    expect(seen.rowOf('ext-1000')).toBe(1_000);
-    for (let row = 1_001; row <= 100_000; row += 1) seen.firstRowOf(`ext-${row}`, row);
-    expect(seen.capacity).toBe(reserved); // no growth step on the way
-    seen.reserve(10); // never shrinks
-    expect(seen.capacity).toBe(reserved);
-    seen.firstRowOf('ext-100001', 100_001);
-    expect(seen.capacity).toBeGreaterThan(reserved);
-    expect(seen.rowOf('ext-55555')).toBe(55_555);
-    expect(seen.size).toBe(100_001);
-  });
-});
-
-describe('DuplicateFinder#reserve', () => {
-  it('sizes the externalId table only for an input with externalIds, and says how many bytes it holds', () => {
-    const perTable = new SeenKeys().reserve(10_000);
-    expect(new DuplicateFinder().reserve(10_000, false)).toBe(perTable);
-    const finder = new DuplicateFinder();
-    expect(finder.reserve(10_000, true)).toBe(2 * perTable);
-    expect(finder.check({ phoneNumber: '+12125550100', externalId: 'a' }, 1)).toBeUndefined();
-    expect(finder.check({ phoneNumber: '+12125550101', externalId: 'a' }, 2)).toBe(
-      'duplicate of row 1 (same externalId)',
-    );
-  });
-});
-
-describe('RowStateSizing', () => {
-  const MB = 1024 * 1024;
-  /** Feeds records of 100 bytes until `bytes` are read, or until sizing has nothing left to do. */
-  const feed = (sizing: RowStateSizing, bytes: number) => {
-    for (let row = 1; row * 100 <= bytes && sizing.pending; row += 1) sizing.onRecord(row * 100, row);
-  };
-  // 100-byte rows: 1,048,576 in 100 MB, 5% up for the read-ahead.
-  const rowsIn100Mb = Math.ceil(((100 * MB) / 100) * 1.05);
-
-  it('tells a bound from the size, a guess after 512 KB, and the sized tables after 4 MB, once each', () => {
-    const told: (number | undefined)[] = [];
-    const finder = new DuplicateFinder();
-    const sizing = new RowStateSizing(finder, 100 * MB, true, (bytes) => told.push(bytes));
-    const bound = DuplicateFinder.bytesFor((100 * MB) / 8, true); // no row is shorter than 8 bytes
-    expect(told).toEqual([bound]);
-    feed(sizing, GUESS_AFTER_BYTES - 100);
-    expect(told).toEqual([bound]);
-    feed(sizing, 8 * MB);
-    expect(sizing.pending).toBe(false);
-    const size = DuplicateFinder.bytesFor(rowsIn100Mb, true);
-    expect(told).toEqual([bound, DuplicateFinder.bytesFor(Math.ceil(rowsIn100Mb * 1.25), true), size]);
-    expect(finder.reserve(rowsIn100Mb, true)).toBe(size); // already that size
-  });
-
-  it('only guesses under 4 MB, tells only the bound under 512 KB, 0 without duplicate checks, undefined for stdin', () => {
-    const told: (number | undefined)[] = [];
-    const tell = (bytes: number | undefined) => told.push(bytes);
-    const medium = new RowStateSizing(new DuplicateFinder(), 2 * MB, false, tell);
-    feed(medium, 2 * MB);
-    expect(medium.pending).toBe(false);
-    // A quarter up: the read-ahead makes rows look longer at 512 KB (row-state-sizing.ts).
-    const guess = DuplicateFinder.bytesFor(Math.ceil(Math.ceil(((2 * MB) / 100) * 1.05) * 1.25), false);
-    expect(told).toEqual([DuplicateFinder.bytesFor((2 * MB) / 8, false), guess]);
-    told.length = 0;
-    const small = new RowStateSizing(new DuplicateFinder(), 400_000, true, tell);
-    const unsized = new RowStateSizing(new DuplicateFinder(), undefined, true, tell);
-    const unchecked = new RowStateSizing(undefined, 100 * MB, true, tell);
-    for (const sizing of [small, unsized, unchecked]) expect(sizing.pending).toBe(false);
-    expect(told).toEqual([DuplicateFinder.bytesFor(50_000, true), undefined, 0]);
-  });
-
-  it('sizes the tables without a listener', () => {
-    const finder = new DuplicateFinder();
-    const sizing = new RowStateSizing(finder, 100 * MB, false);
-    feed(sizing, 8 * MB);
-    expect(sizing.pending).toBe(false);
-    expect(finder.reserve(0, false)).toBe(DuplicateFinder.bytesFor(rowsIn100Mb, false));
-  });
-});
-
-describe('expectedRows', () => {
-  it('waits for 4 MB of input, then scales the rows read to the whole input, 5% up', () => {
-    const mb = 1024 * 1024;
-    expect(expectedRows(100 * mb, ESTIMATE_AFTER_BYTES - 1, 40_000)).toBeUndefined();
-    expect(expectedRows(100 * mb, 4 * mb, 40_000)).toBe(1_050_000);
-    expect(expectedRows(undefined, 8 * mb, 80_000)).toBeUndefined(); // stdin: size unknown
-    expect(expectedRows(3 * mb, 3 * mb, 30_000)).toBeUndefined(); // small input: no estimate needed
   });
 });
 

@@ -103,12 +103,17 @@ describe('NlpearlClient.addLead', () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it('treats a 200 without a lead id as a failure to retry', async () => {
-    const scope = nock(API).put('/v1/Outbound/o/Lead').reply(200, {});
+  it.each([
+    ['{"leadId": null}', { leadId: null }],
+    ['{}', {}],
+    ['an empty body', ''],
+  ])('reads a 2xx with %s as "no leadId", an outcome unknown, never a server fault', async (_, reply) => {
+    const scope = nock(API).put('/v1/Outbound/o/Lead').reply(201, reply);
     const api = client('o');
-    await expect(api.addLead({ phoneNumber: '+1' })).resolves.toMatchObject({
+    await expect(api.addLead({ phoneNumber: '+1' })).resolves.toEqual({
       ok: false,
-      message: 'HTTP 200: the answer held no leadId',
+      failure: { kind: 'no-lead-id', status: 201 },
+      message: 'HTTP 201 without a leadId',
     });
     api.close();
     expect(scope.isDone()).toBe(true);
@@ -140,13 +145,88 @@ describe('NlpearlClient lookups', () => {
       .get('/v1/Outbound/o/Lead/External/down')
       .reply(503);
     const api = client('o');
-    await expect(api.findLeadByExternalId('crm/7')).resolves.toEqual({ ok: true, value: 'lead-7' });
-    await expect(api.findLeadByExternalId('none')).resolves.toEqual({ ok: true, value: undefined });
-    await expect(api.findLeadByExternalId('odd')).resolves.toEqual({ ok: true, value: undefined });
-    await expect(api.findLeadByExternalId('down')).resolves.toMatchObject({
+    const lead = (externalId: string) => ({ phoneNumber: '+12125550100', externalId });
+    await expect(api.findLead(lead('crm/7'))).resolves.toEqual({ ok: true, value: 'lead-7' });
+    await expect(api.findLead(lead('none'))).resolves.toEqual({ ok: true, value: undefined });
+    await expect(api.findLead(lead('odd'))).resolves.toEqual({ ok: true, value: undefined });
+    await expect(api.findLead(lead('down'))).resolves.toMatchObject({
       ok: false,
       failure: { status: 503 },
     });
+    api.close();
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('finds a lead without externalId by Search Leads on its phone digits, taking only an exact match', async () => {
+    const page = (...phones: string[]) => ({
+      count: phones.length,
+      results: phones.map((phoneNumber, i) => ({ id: `lead-${i}`, phoneNumber, externalId: null })),
+    });
+    const scope = nock(API)
+      .post('/v1/Outbound/o/Leads', { skip: 0, limit: 20, searchInput: '12125550100', isAscending: true })
+      .reply(200, page('+121255501001', '+12125550100'))
+      .post('/v1/Outbound/o/Leads')
+      .reply(200, page('+121255501001'))
+      .post('/v1/Outbound/o/Leads')
+      .reply(200, { unexpected: true });
+    const api = client('o');
+    await expect(api.findLead({ phoneNumber: '+12125550100' })).resolves.toEqual({
+      ok: true,
+      value: 'lead-1',
+    });
+    await expect(api.findLead({ phoneNumber: '+12125550100' })).resolves.toEqual({
+      ok: true,
+      value: undefined,
+    });
+    await expect(api.findLead({ phoneNumber: '+12125550100' })).resolves.toMatchObject({
+      ok: false,
+      message: 'HTTP 200: Search Leads answered without {count, results}',
+    });
+    api.close();
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe('NlpearlClient updates and deletes', () => {
+  it('updates only the fields given, and deletes leads by id', async () => {
+    const scope = nock(API)
+      .put('/v1/Outbound/o/Lead/lead%2F1', { callData: { plan: 'gold' }, status: 130 })
+      .reply(200, { id: 'lead/1', phoneNumber: '+12125550100', status: 130 })
+      .delete('/v1/Outbound/o/Leads', { leadIds: ['a', 'b'] })
+      .reply(200, 'true')
+      .put('/v1/Outbound/o/Lead/gone')
+      .reply(404, '');
+    const api = client('o');
+    await expect(api.updateLead('lead/1', { callData: { plan: 'gold' }, status: 130 })).resolves.toEqual({
+      ok: true,
+      value: true,
+    });
+    await expect(api.deleteLeads(['a', 'b'])).resolves.toEqual({ ok: true, value: true });
+    await expect(api.updateLead('gone', { status: 130 })).resolves.toMatchObject({
+      ok: false,
+      failure: { kind: 'http', status: 404 },
+    });
+    api.close();
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('gets a lead as the campaign holds it, and reads 404 as none', async () => {
+    const view = {
+      id: 'L1',
+      phoneNumber: '+12125550100',
+      externalId: 'x',
+      status: 1,
+      timeZone: -5,
+      callData: { a: 1 },
+    };
+    const scope = nock(API)
+      .get('/v1/Outbound/o/Lead/L1')
+      .reply(200, view)
+      .get('/v1/Outbound/o/Lead/L2')
+      .reply(404);
+    const api = client('o');
+    await expect(api.getLead('L1')).resolves.toEqual({ ok: true, value: view });
+    await expect(api.getLead('L2')).resolves.toEqual({ ok: true, value: undefined });
     api.close();
     expect(scope.isDone()).toBe(true);
   });

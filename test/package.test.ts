@@ -70,18 +70,22 @@ describe.skipIf(SKIP)('the npm package', () => {
 
     // The library entry point and its types, as `exports` declares them.
     const installed = path.join(app, 'node_modules/nlpearl-leads');
-    for (const target of Object.values(pkg.exports['.']!))
-      expect(fs.existsSync(path.join(installed, target))).toBe(true);
+    for (const entry of ['.', './sandbox']) {
+      for (const target of Object.values(pkg.exports[entry]!))
+        expect(fs.existsSync(path.join(installed, target))).toBe(true);
+    }
     const library = await run(
       process.execPath,
       [
         '--input-type=module',
         '-e',
-        "const m = await import('nlpearl-leads'); console.log(typeof m.importLeads, typeof m.main)",
+        "const m = await import('nlpearl-leads'); const s = await import('nlpearl-leads/sandbox');" +
+          ' console.log(typeof m.importLeads, typeof m.NlpearlLeadsError, typeof s.startSandbox, typeof m.main)',
       ],
       { cwd: app },
     );
-    expect(library.stdout).toBe('function function\n');
+    // The product by name; the CLI's own main is not part of it.
+    expect(library.stdout).toBe('function function function undefined\n');
 
     for (const dev of Object.keys(pkg.devDependencies)) {
       expect(fs.existsSync(path.join(app, 'node_modules', dev)), `${dev} installed`).toBe(false);

@@ -24,7 +24,7 @@ describe('recordOutcome', () => {
   it('writes a created row with its lead id and attempts, and counts it as sent', () => {
     const { tally, lines, stops, record } = harness();
     record({ status: 'created', leadId: 'L1', attempts: 2, foundByLookup: false });
-    expect(lines).toEqual([['created', { leadId: 'L1', attempts: 2 }]]);
+    expect(lines).toEqual([['created', { leadId: 'L1', error: undefined, attempts: 2 }]]);
     expect(tally.counts.created).toBe(1);
     expect(tally.sent).toBe(1);
     expect(stops).toEqual([]);
@@ -54,13 +54,20 @@ describe('recordOutcome', () => {
     expect(stops.map(([code]) => code)).toEqual(['ERROR_BUDGET']);
   });
 
-  it('leaves an unknown outcome unwritten (its "sending" line stays last) and un-counts a row never sent', () => {
+  it('leaves an unknown outcome unwritten (its "sending" line stays last) and does not count a row never sent', () => {
     const { tally, lines, record } = harness();
-    tally.rows = 2;
     record({ status: 'unknown', error: 'run stopped; outcome unknown after: ETIMEDOUT', attempts: 1 });
     record({ status: 'not-sent' });
     expect(lines).toEqual([]);
     expect(tally.counts.unknown).toBe(1);
-    expect(tally.rows).toBe(1);
+    expect(tally.done).toBe(1);
+    expect(tally.sentAny).toBe(true);
+  });
+
+  it('writes a lead created without a leadId as created, with the note in its error column', () => {
+    const { tally, lines, record } = harness();
+    record({ status: 'created', attempts: 1, foundByLookup: false, note: 'no leadId' });
+    expect(lines).toEqual([['created', { leadId: undefined, error: 'no leadId', attempts: 1 }]]);
+    expect(tally.counts.created).toBe(1);
   });
 });

@@ -8,9 +8,12 @@ import { useTempDir } from './helpers/temp-dir.js';
 
 const tempDir = useTempDir();
 const HEADER = ['phone', 'notes'];
+const failOnError = (error: Error) => {
+  throw error;
+};
 
 function write(file: string, entries: [number, 'created' | 'failed' | 'sending', string][]): void {
-  const writer = ResultsWriter.open(file, HEADER, 'create');
+  const writer = ResultsWriter.open(file, HEADER, 'create', failOnError);
   for (const [row, status, note] of entries) {
     writer.write(
       {
@@ -47,7 +50,7 @@ describe('ResultsWriter', () => {
 
   it('journals the rows starting in one turn with one write, before any of their requests may leave', async () => {
     const file = path.join(tempDir(), 'r.csv');
-    const writer = ResultsWriter.open(file, HEADER, 'create');
+    const writer = ResultsWriter.open(file, HEADER, 'create', failOnError);
     const header = fs.readFileSync(file, 'utf8');
     // Two callbacks of one phase of the event loop, as two answers read in one I/O phase are. Immediates queued
     // together run in one check phase; two zero timers need not (each reads the clock, and a millisecond may
@@ -74,13 +77,13 @@ describe('ResultsWriter', () => {
     writer.close();
     await expect(
       writer.writeBeforeSending({ row: 4, status: 'sending', attempts: 0 }, ['+15550004', 'd']),
-    ).rejects.toThrow('is closed: the row cannot be journaled');
+    ).rejects.toThrow('the results file is closed');
   });
 
   it('refuses to create over an existing file', () => {
     const file = path.join(tempDir(), 'r.csv');
     write(file, []);
-    expect(() => ResultsWriter.open(file, HEADER, 'create')).toThrow(/EEXIST/);
+    expect(() => ResultsWriter.open(file, HEADER, 'create', failOnError)).toThrow(/EEXIST/);
   });
 
   it('keeps API text from running as a spreadsheet formula', () => {
@@ -175,17 +178,13 @@ describe('compactResultsFile', () => {
     expect(fs.statSync(file).mtimeMs).toBe(before);
   });
 
-  it.each([
-    ['no size hint', 0],
-    ['the exact number of rows', 20_000],
-    ['a hint that is too small', 10],
-  ])('compacts 20,000 interleaved rows correctly, given %s', async (_, expectedRows) => {
+  it('compacts 20,000 interleaved rows correctly', async () => {
     const file = path.join(tempDir(), 'r.csv');
     const entries: [number, 'created' | 'sending', string][] = [];
     for (let row = 1; row <= 20_000; row += 1) entries.push([row, 'sending', `n${row}`]);
     for (let row = 20_000; row >= 1; row -= 1) entries.push([row, 'created', `n${row}`]);
     write(file, entries);
-    await compactResultsFile(file, () => undefined, expectedRows);
+    await compactResultsFile(file, () => undefined);
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(20_001);
     expect(lines[1]).toBe('1,created,L1,,1,+15550001,n1');

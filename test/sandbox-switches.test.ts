@@ -23,7 +23,12 @@ describe('the sandbox switch table', () => {
       if (spec.share === true) expect(shown).toContain('(0–1)');
     }
     // The switches the README names, the ones without a flag before included.
-    for (const flag of ['--rate-create-then-drop', '--rate-text-plain', '--revoke-after', '--throttle']) {
+    for (const flag of [
+      '--rate-create-then-drop',
+      '--rate-text-plain',
+      '--rate-no-lead-id',
+      '--revoke-after',
+    ]) {
       expect(stdout.text).toContain(flag);
     }
   });

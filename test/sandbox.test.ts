@@ -44,6 +44,47 @@ function call(sb: Sandbox, options: CallOptions = {}): Promise<Response> {
 const addLead = (sb: Sandbox, body: unknown = { phoneNumber: '+12125550100' }): Promise<Response> =>
   call(sb, { body });
 
+/** Adds a lead and answers its id. */
+async function newLead(sb: Sandbox, body: unknown = { phoneNumber: '+12125550100' }): Promise<string> {
+  const res = await addLead(sb, body);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { leadId: string }).leadId;
+}
+
+interface Answer {
+  status: number;
+  type: string | null;
+  body: unknown;
+}
+
+/** One API request on the sandbox outbound (`rest` follows `/v1/Outbound/{id}`), its JSON body parsed. */
+async function send(sb: Sandbox, method: string, rest: string, body?: unknown): Promise<Answer> {
+  const res = await call(sb, { method, path: `/v1/Outbound/${OUTBOUND}${rest}`, body });
+  const text = await res.text();
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    body: text === '' ? undefined : JSON.parse(text),
+  };
+}
+
+/** The `errors` of a 400 answer. */
+function errorsOf(answer: Answer): unknown {
+  expect([answer.status, answer.type]).toEqual([400, 'application/problem+json; charset=utf-8']);
+  return (answer.body as { errors: unknown }).errors;
+}
+
+interface Page {
+  count: number;
+  results: { id: string; phoneNumber: string; externalId: string | null; status: number }[];
+}
+
+async function search(sb: Sandbox, body: unknown): Promise<Page> {
+  const answer = await send(sb, 'POST', '/Leads', body);
+  expect(answer.status).toBe(200);
+  return answer.body as Page;
+}
+
 describe('Add Lead', () => {
   it('creates a lead and answers its 24-hex id as JSON', async () => {
     const sb = await start();
@@ -59,7 +100,9 @@ describe('Add Lead', () => {
         outboundId: OUTBOUND,
         ...body,
         callData: { firstName: 'Ada', age: 36, vip: true },
+        status: 1,
         created: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
+        origin: 'api',
       },
     ]);
     expect(sb.requests).toEqual([
@@ -169,6 +212,63 @@ describe('scripted answers and faults', () => {
     expect(fourth.status).toBe(503);
     expect(await fourth.json()).toEqual({ status: 503, title: 'Service Unavailable' });
     expect(sb.leads).toHaveLength(1);
+  });
+
+  it('createThen: creates the lead, then answers verbatim (an empty 200, {}, or any status)', async () => {
+    const sb = await start();
+    sb.enqueue(
+      { createThen: { status: 200 } },
+      { createThen: { status: 200, body: {} } },
+      { createThen: { status: 502, body: 'bad gateway', headers: { 'x-a': 'b' } } },
+      { createThen: { status: 200 } },
+    );
+    const empty = await addLead(sb);
+    expect([empty.status, empty.headers.get('content-length'), await empty.text()]).toEqual([200, '0', '']);
+    const braces = await addLead(sb);
+    expect([braces.headers.get('content-type'), await braces.json()]).toEqual([
+      'application/json; charset=utf-8',
+      {},
+    ]);
+    const gateway = await addLead(sb);
+    expect([gateway.status, gateway.headers.get('x-a'), await gateway.text()]).toEqual([
+      502,
+      'b',
+      'bad gateway',
+    ]);
+    expect(sb.leads).toHaveLength(3);
+    // An invalid body is still refused, and creates nothing.
+    expect((await addLead(sb, { phoneNumber: 'x' })).status).toBe(400);
+    expect(sb.leads).toHaveLength(3);
+  });
+
+  it('rateNoLeadId: creates the lead and answers 200 {"leadId": null}', async () => {
+    const sb = await start({ faults: { rateNoLeadId: 1 } });
+    const res = await addLead(sb);
+    expect([res.status, res.headers.get('content-type'), await res.json()]).toEqual([
+      200,
+      'application/json; charset=utf-8',
+      { leadId: null },
+    ]);
+    expect(sb.leads).toHaveLength(1);
+    expect(() => sb.setFaults({ rateNoLeadId: 0.5, rateTextPlain: 0.6 })).toThrow(/add up to 1\.1/);
+  });
+
+  it('draws rateNoLeadId last, from the same one number per request', async () => {
+    // Drawn after rate429, the new share leaves the seed's 429s where they were without it.
+    const answers: string[][] = [];
+    for (const faults of [{ rate429: 0.5 }, { rate429: 0.5, rateNoLeadId: 0.5 }]) {
+      const sb = await startSandbox({ faults, seed: 7 });
+      const seen: string[] = [];
+      for (let i = 0; i < 40; i += 1) seen.push(await (await addLead(sb)).text());
+      await sb.close();
+      answers.push(seen.map((body) => (body === '' ? '429' : body.includes('null') ? 'null' : 'id')));
+    }
+    const [before, after] = answers as [string[], string[]];
+    expect(after.map((a) => (a === '429' ? '429' : 'other'))).toEqual(
+      before.map((a) => (a === '429' ? '429' : 'other')),
+    );
+    expect(after).not.toContain('id');
+    expect(after).toContain('null');
   });
 
   it('drops the socket before creating the lead', async () => {
@@ -298,7 +398,7 @@ describe('lookups', () => {
     const search = async (body: unknown) =>
       (await (await call(sb, { method: 'POST', path: `/v1/Outbound/${OUTBOUND}/Leads`, body })).json()) as {
         count: number;
-        results: { phoneNumber: string; status: string }[];
+        results: { phoneNumber: string; status: number }[];
       };
     const crm = await search({ skip: 0, limit: 10, isAscending: true, searchInput: 'crm' });
     expect(crm.count).toBe(2);
@@ -307,7 +407,7 @@ describe('lookups', () => {
     expect([page.count, page.results[0]?.phoneNumber, page.results[0]?.status]).toEqual([
       3,
       '+12125550101',
-      'New',
+      1,
     ]);
     expect((await search({ skip: 0, limit: 1, isAscending: false, searchInput: '4930' })).count).toBe(1);
   });
@@ -315,7 +415,12 @@ describe('lookups', () => {
   it('gets a lead by id and the latest lead by external id, with the lead view shape', async () => {
     const sb = await start();
     await addLead(sb, { phoneNumber: '+12125550100', externalId: 'crm/1' });
-    await addLead(sb, { phoneNumber: '+12125550199', externalId: 'crm/1', timeZoneId: 'UTC' });
+    await addLead(sb, {
+      phoneNumber: '+12125550199',
+      externalId: 'crm/1',
+      timeZoneId: 'India Standard Time',
+      callData: { firstName: 'Ada' },
+    });
     const latest = sb.leads[1]!;
     const byExternal = await call(sb, {
       method: 'GET',
@@ -325,13 +430,13 @@ describe('lookups', () => {
       id: latest.id,
       externalId: 'crm/1',
       phoneNumber: '+12125550199',
-      timeZone: 'UTC',
-      status: 'New',
+      timeZone: 5.5,
+      status: 1,
       created: latest.created,
-      callData: null,
+      callData: { firstName: 'Ada' },
     });
     const byId = await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/${sb.leads[0]!.id}` });
-    expect(((await byId.json()) as { phoneNumber: string }).phoneNumber).toBe('+12125550100');
+    expect(await byId.json()).toMatchObject({ phoneNumber: '+12125550100', timeZone: null, callData: null });
     for (const path of [
       `/v1/Outbound/${OUTBOUND}/Lead/External/none`,
       `/v1/Outbound/${OUTBOUND}/Lead/abc`,
@@ -342,6 +447,564 @@ describe('lookups', () => {
     expect(
       (await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/abc`, token: 'x' })).status,
     ).toBe(401);
+  });
+});
+
+describe('Update Lead', () => {
+  it('changes only the values given and answers the updated lead view', async () => {
+    const sb = await start();
+    const id = await newLead(sb, {
+      phoneNumber: '+12125550100',
+      externalId: 'crm-1',
+      timeZoneId: 'Pacific Standard Time',
+      callData: { firstName: 'Ada', age: 36 },
+    });
+    const created = sb.leads[0]!.created;
+    const changed = await send(sb, 'PUT', `/Lead/${id}`, { callData: { firstName: 'Grace' }, status: 100 });
+    expect(changed).toEqual({
+      status: 200,
+      type: 'application/json; charset=utf-8',
+      body: {
+        id,
+        externalId: 'crm-1',
+        phoneNumber: '+12125550100',
+        timeZone: -8,
+        status: 100,
+        created,
+        // A callData given replaces the whole callData.
+        callData: { firstName: 'Grace' },
+      },
+    });
+    // null counts as not given; an empty body object changes nothing.
+    expect(
+      (await send(sb, 'PUT', `/Lead/${id}`, { externalId: null, callData: null, status: null })).body,
+    ).toEqual(changed.body);
+    expect((await send(sb, 'PUT', `/lead/${id}`, {})).body).toEqual(changed.body);
+
+    const moved = await send(sb, 'PUT', `/Lead/${id}`, {
+      phoneNumber: '+4930123456',
+      externalId: 'crm-9',
+      timeZoneId: 'W. Europe Standard Time',
+    });
+    expect(moved.body).toMatchObject({
+      phoneNumber: '+4930123456',
+      externalId: 'crm-9',
+      timeZone: 1,
+      status: 100,
+    });
+    expect((await send(sb, 'GET', '/Lead/External/crm-9')).body).toMatchObject({ id });
+    expect((await send(sb, 'GET', '/Lead/External/crm-1')).status).toBe(404);
+    expect(sb.leads).toEqual([
+      expect.objectContaining({ id, externalId: 'crm-9', timeZoneId: 'W. Europe Standard Time' }),
+    ]);
+  });
+
+  it.each([1, 10, 20, 30, 40, 70, 100, 110, 130, 150, 500])(
+    'takes the documented status %i',
+    async (status) => {
+      const sb = await start();
+      const id = await newLead(sb);
+      expect((await send(sb, 'PUT', `/Lead/${id}`, { status })).body).toMatchObject({ status });
+      expect(sb.leads[0]?.status).toBe(status);
+    },
+  );
+
+  it.each([
+    [
+      'a phone that is not E.164',
+      { phoneNumber: '212-555-0100' },
+      { PhoneNumber: ['The phone number "212-555-0100" is not a valid E.164 number.'] },
+    ],
+    [
+      'an empty phone',
+      { phoneNumber: '' },
+      { PhoneNumber: ['The phone number "" is not a valid E.164 number.'] },
+    ],
+    [
+      'a number as externalId',
+      { externalId: 7 },
+      { '$.externalId': ['The JSON value could not be converted to System.String. Path: $.externalId'] },
+    ],
+    [
+      'a nested callData value',
+      { callData: { a: [1] } },
+      { '$.callData.a': ['The value of callData "a" must be a string, a number or a boolean.'] },
+    ],
+    ['an undocumented status', { status: 220 }, { Status: ['The field Status is invalid.'] }],
+    [
+      'a status by name',
+      { status: 'Success' },
+      {
+        '$.status': [
+          'The JSON value could not be converted to NLPearl.Api.Models.LeadStatus. Path: $.status',
+        ],
+      },
+    ],
+  ])('answers 400 ValidationProblemDetails to %s, and changes nothing', async (_name, body, errors) => {
+    const sb = await start();
+    const id = await newLead(sb);
+    const before = structuredClone(sb.leads[0]);
+    expect(errorsOf(await send(sb, 'PUT', `/Lead/${id}`, { status: 100, ...body }))).toEqual(errors);
+    expect(sb.leads[0]).toEqual(before);
+  });
+
+  it('answers 404 to an unknown lead (validation first), 401 without the token, 400 to no body', async () => {
+    const sb = await start({ outbounds: [OUTBOUND, 'other'] });
+    const id = await newLead(sb);
+    expect(await send(sb, 'PUT', '/Lead/000000000000000000000000', { status: 130 })).toEqual({
+      status: 404,
+      type: null,
+      body: undefined,
+    });
+    const elsewhere = await call(sb, {
+      method: 'PUT',
+      path: `/v1/Outbound/other/Lead/${id}`,
+      body: { status: 130 },
+    });
+    expect(elsewhere.status).toBe(404);
+    expect(errorsOf(await send(sb, 'PUT', '/Lead/000000000000000000000000', { status: 3 }))).toEqual({
+      Status: ['The field Status is invalid.'],
+    });
+    expect(errorsOf(await send(sb, 'PUT', `/Lead/${id}`))).toEqual({
+      '': ['A non-empty request body is required.'],
+    });
+    const anonymous = await call(sb, {
+      method: 'PUT',
+      path: `/v1/Outbound/${OUTBOUND}/Lead/${id}`,
+      body: {},
+      token: null,
+    });
+    expect(anonymous.status).toBe(401);
+    expect(sb.leads[0]?.status).toBe(1);
+  });
+});
+
+describe('Delete Leads', () => {
+  it('removes the leads named by id, ignores unknown ids, and answers true', async () => {
+    const sb = await start();
+    const [a, b, c] = [await newLead(sb), await newLead(sb), await newLead(sb)];
+    const answer = await send(sb, 'DELETE', '/Leads', { leadIds: [a, 'ffffffffffffffffffffffff', c] });
+    expect(answer).toEqual({ status: 200, type: 'application/json; charset=utf-8', body: true });
+    expect(sb.leads.map((l) => l.id)).toEqual([b]);
+    expect(sb.removed.map((l) => l.id)).toEqual([a, c]);
+    expect((await send(sb, 'GET', `/Lead/${a}`)).status).toBe(404);
+    expect((await send(sb, 'PUT', `/Lead/${c}`, { status: 130 })).status).toBe(404);
+    expect((await search(sb, { skip: 0, limit: 10, isAscending: true })).count).toBe(1);
+    // Again: still true, and counted, so a test sees a lead deleted twice.
+    expect((await send(sb, 'DELETE', '/Leads', { leadIds: [a] })).body).toBe(true);
+    expect((await send(sb, 'DELETE', '/Leads', { leadIds: [] })).body).toBe(true);
+    expect(sb.touches().leads).toEqual({
+      [a]: { updates: 0, deletes: 2 },
+      [c]: { updates: 1, deletes: 1 },
+      ffffffffffffffffffffffff: { updates: 0, deletes: 1 },
+    });
+  });
+
+  it('removes every lead with the externalIds named, and only in that outbound', async () => {
+    const sb = await start({ outbounds: [OUTBOUND, 'other'] });
+    const first = await newLead(sb, { phoneNumber: '+12125550100', externalId: 'crm-1' });
+    const second = await newLead(sb, { phoneNumber: '+12125550101', externalId: 'crm-1' });
+    const kept = await newLead(sb, { phoneNumber: '+12125550102', externalId: 'crm-2' });
+    const other = await call(sb, {
+      path: '/v1/Outbound/other/Lead',
+      body: { phoneNumber: '+12125550100', externalId: 'crm-1' },
+    });
+    expect(other.status).toBe(200);
+    const answer = await send(sb, 'DELETE', '/Leads/External', { leadExternalIds: ['crm-1', 'none'] });
+    expect(answer.body).toBe(true);
+    expect(sb.leads.map((l) => [l.outboundId, l.id])).toEqual([
+      [OUTBOUND, kept],
+      ['other', expect.any(String)],
+    ]);
+    expect((await send(sb, 'GET', '/Lead/External/crm-1')).status).toBe(404);
+    expect(sb.touches()).toEqual({
+      leads: { [first]: { updates: 0, deletes: 1 }, [second]: { updates: 0, deletes: 1 } },
+      externalDeletes: { 'crm-1': 1, none: 1 },
+    });
+  });
+
+  it.each([
+    ['/Leads', { ids: ['a'] }, { LeadIds: ['The LeadIds field is required.'] }],
+    [
+      '/Leads',
+      { leadIds: 'a' },
+      {
+        '$.leadIds': [
+          'The JSON value could not be converted to System.Collections.Generic.List. Path: $.leadIds',
+        ],
+      },
+    ],
+    [
+      '/Leads',
+      { leadIds: ['a', 7] },
+      { '$.leadIds[1]': ['The JSON value could not be converted to System.String. Path: $.leadIds[1]'] },
+    ],
+    ['/Leads/External', { leadIds: ['a'] }, { LeadExternalIds: ['The LeadExternalIds field is required.'] }],
+  ])('DELETE %s answers 400 to %j and removes nothing', async (rest, body, errors) => {
+    const sb = await start();
+    await newLead(sb, { phoneNumber: '+12125550100', externalId: 'a' });
+    const id = sb.leads[0]!.id;
+    expect(errorsOf(await send(sb, 'DELETE', rest, body))).toEqual(errors);
+    expect(sb.leads.map((l) => l.id)).toEqual([id]);
+    expect(sb.touches()).toEqual({ leads: {}, externalDeletes: {} });
+  });
+
+  it('answers 401 without the token and 404 to an unknown outbound', async () => {
+    const sb = await start();
+    const id = await newLead(sb);
+    const body = { leadIds: [id] };
+    expect(
+      (await call(sb, { method: 'DELETE', path: `/v1/Outbound/${OUTBOUND}/Leads`, body, token: null }))
+        .status,
+    ).toBe(401);
+    expect((await call(sb, { method: 'DELETE', path: '/v1/Outbound/nope/Leads', body })).status).toBe(404);
+    expect(sb.leads).toHaveLength(1);
+  });
+});
+
+describe('Search Leads', () => {
+  it('caps the page at searchPageCap whatever the limit, while count tells the total', async () => {
+    const sb = await start();
+    for (let i = 0; i < 250; i += 10) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, j) =>
+          newLead(sb, { phoneNumber: `+1212555${String(i + j).padStart(4, '0')}` }),
+        ),
+      );
+    }
+    const first = await search(sb, { skip: 0, limit: 500, isAscending: true });
+    expect([first.count, first.results.length]).toEqual([250, 100]);
+    const last = await search(sb, { skip: 200, limit: 500, isAscending: true });
+    expect([last.count, last.results.length]).toEqual([250, 50]);
+    expect((await search(sb, { skip: 0, limit: 7, isAscending: true })).results).toHaveLength(7);
+    expect((await search(sb, { skip: 300, limit: 7, isAscending: true })).results).toHaveLength(0);
+
+    // Paging by what came back, until count, sees every lead once, in creation order.
+    const seen: string[] = [];
+    for (let page = await search(sb, { skip: 0, limit: 1000, isAscending: true }); page.results.length > 0;) {
+      seen.push(...page.results.map((r) => r.id));
+      page = await search(sb, { skip: seen.length, limit: 1000, isAscending: true });
+    }
+    expect(seen).toEqual(sb.leads.map((l) => l.id));
+  });
+
+  it('takes another cap as an option', async () => {
+    const sb = await start({ searchPageCap: 2 });
+    for (let i = 0; i < 3; i += 1) await newLead(sb);
+    const page = await search(sb, { skip: 0, limit: 500, isAscending: false });
+    expect([page.count, page.results.map((r) => r.id)]).toEqual([3, [sb.leads[2]!.id, sb.leads[1]!.id]]);
+    await expect(startSandbox({ searchPageCap: 0 })).rejects.toThrow(/searchPageCap/);
+  });
+
+  it('filters by statuses, and refuses a status that is not a documented integer', async () => {
+    const sb = await start();
+    const ids = [await newLead(sb), await newLead(sb), await newLead(sb)];
+    await send(sb, 'PUT', `/Lead/${ids[1]}`, { status: 100 });
+    await send(sb, 'PUT', `/Lead/${ids[2]}`, { status: 130 });
+    const ofStatuses = async (statuses: unknown) =>
+      (await search(sb, { skip: 0, limit: 10, isAscending: true, statuses })).results.map((r) => r.id);
+    expect(await ofStatuses([100])).toEqual([ids[1]]);
+    expect(await ofStatuses([1, 130])).toEqual([ids[0], ids[2]]);
+    expect(await ofStatuses([20])).toEqual([]);
+    expect(await ofStatuses([])).toEqual(ids);
+    expect(await ofStatuses(null)).toEqual(ids);
+    expect(errorsOf(await send(sb, 'POST', '/Leads', { skip: 0, limit: 1, statuses: ['New'] }))).toEqual({
+      '$.statuses[0]': [
+        'The JSON value could not be converted to NLPearl.Api.Models.LeadStatus. Path: $.statuses[0]',
+      ],
+    });
+    expect(errorsOf(await send(sb, 'POST', '/Leads', { skip: 0, limit: 1, statuses: [1, 220] }))).toEqual({
+      Statuses: ['The field Statuses is invalid.'],
+    });
+  });
+
+  it('matches searchInput in the phone digits (with or without +) and in the externalId, ignoring case', async () => {
+    const sb = await start();
+    const a = await newLead(sb, { phoneNumber: '+12125550100', externalId: 'CRM-1' });
+    const b = await newLead(sb, { phoneNumber: '+4930123456', externalId: 'crm-10' });
+    const c = await newLead(sb, { phoneNumber: '+447700900123' });
+    const found = async (searchInput: string) =>
+      (await search(sb, { skip: 0, limit: 10, isAscending: true, searchInput })).results.map((r) => r.id);
+    expect(await found('+12125550100')).toEqual([a]);
+    expect(await found('12125550100')).toEqual([a]);
+    expect(await found('4930')).toEqual([b]);
+    expect(await found('+4477')).toEqual([c]);
+    expect(await found('crm-1')).toEqual([a, b]);
+    expect(await found('Crm-10')).toEqual([b]);
+    expect(await found('1')).toEqual([a, b, c]);
+    expect(await found('  ')).toEqual([a, b, c]);
+    expect(await found('+1 212')).toEqual([]);
+  });
+
+  it('sorts by created (the default), by phoneNumber or by status, stably, either way', async () => {
+    const sb = await start();
+    const phones = ['+12125550102', '+12125550100', '+12125550102', '+12125550101'];
+    const ids: string[] = [];
+    for (const phoneNumber of phones) ids.push(await newLead(sb, { phoneNumber }));
+    const order = async (query: object) =>
+      (await search(sb, { skip: 0, limit: 10, ...query })).results.map((r) => ids.indexOf(r.id));
+    expect(await order({ isAscending: true })).toEqual([0, 1, 2, 3]);
+    expect(await order({ isAscending: true, sortProp: 'created' })).toEqual([0, 1, 2, 3]);
+    // isAscending defaults to false, as a C# bool does.
+    expect(await order({})).toEqual([3, 2, 1, 0]);
+    expect(await order({ isAscending: true, sortProp: 'phoneNumber' })).toEqual([1, 3, 0, 2]);
+    expect(await order({ isAscending: false, sortProp: 'PhoneNumber' })).toEqual([2, 0, 3, 1]);
+    await send(sb, 'PUT', `/Lead/${ids[0]}`, { status: 100 });
+    expect(await order({ isAscending: true, sortProp: 'status' })).toEqual([1, 2, 3, 0]);
+    expect(await order({ isAscending: true, skip: 1, limit: 2 })).toEqual([1, 2]);
+    expect(await order({ isAscending: false, skip: 1, limit: 2 })).toEqual([2, 1]);
+  });
+});
+
+/** `count` E.164 numbers from +12125550000 up, each with externalId `hand-N`. */
+const handLeads = (count: number, from = 0) =>
+  Array.from({ length: count }, (_, i) => ({
+    phoneNumber: `+1212555${String(from + i).padStart(4, '0')}`,
+    externalId: `hand-${from + i}`,
+  }));
+
+/** A control endpoint's answer, its JSON body parsed. */
+async function control(sb: Sandbox, method: string, name: string, body?: unknown): Promise<Answer> {
+  const res = await fetch(`${sb.url}/_sandbox/${name}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    body: text === '' ? undefined : JSON.parse(text),
+  };
+}
+
+describe('leads already in the campaign (added by hand on the platform)', () => {
+  it('starts with initialLeads, which the API finds but stats().created does not count', async () => {
+    const sb = await start({
+      outbounds: [OUTBOUND, 'other'],
+      initialLeads: [
+        ...handLeads(49),
+        {
+          outboundId: 'other',
+          phoneNumber: '+4930123456',
+          timeZoneId: 'UTC',
+          callData: { vip: true },
+          status: 100,
+        },
+      ],
+    });
+    expect(sb.leads).toHaveLength(50);
+    expect(sb.leads.every((l) => l.origin === 'platform')).toBe(true);
+    expect(sb.leads[49]).toMatchObject({
+      outboundId: 'other',
+      externalId: null,
+      status: 100,
+      callData: { vip: true },
+    });
+    expect(sb.stats().created).toBe(0);
+    expect((await search(sb, { skip: 0, limit: 100, isAscending: true })).count).toBe(49);
+    expect((await send(sb, 'GET', '/Lead/External/hand-7')).body).toMatchObject({
+      id: sb.leads[7]!.id,
+      phoneNumber: '+12125550007',
+      status: 1,
+    });
+    expect((await control(sb, 'GET', 'leads')).body).toEqual(sb.leads);
+  });
+
+  it('adds leads to a running sandbox with POST /_sandbox/leads or addLeads()', async () => {
+    const sb = await start();
+    await newLead(sb);
+    const added = await control(sb, 'POST', 'leads', handLeads(2));
+    expect(added.status).toBe(200);
+    expect(added.body).toEqual(sb.leads.slice(1));
+    expect(sb.leads.map((l) => [l.origin, l.externalId])).toEqual([
+      ['api', null],
+      ['platform', 'hand-0'],
+      ['platform', 'hand-1'],
+    ]);
+    const [third] = sb.addLeads([{ phoneNumber: '+12125550199', status: 130 }]);
+    expect(sb.leads.at(-1)).toBe(third);
+    expect(third).toMatchObject({ origin: 'platform', status: 130, outboundId: OUTBOUND });
+    expect(sb.stats().created).toBe(1);
+  });
+
+  it('refuses a bad platform lead, naming it, and adds none of the batch', async () => {
+    const sb = await start();
+    const bad = [
+      { phoneNumber: '+12125550100' },
+      { phoneNumber: '212-555-0100', status: 220, outboundId: 'nope' },
+      { phoneNumber: '+12125550101', firstName: 'Ada' },
+    ];
+    const answer = await control(sb, 'POST', 'leads', bad);
+    expect(answer.status).toBe(400);
+    expect((answer.body as { errors: { leads: string[] } }).errors.leads).toEqual([
+      '1.phoneNumber: expected an E.164 number such as +12125550100',
+      '1.status: expected a documented lead status (1, 10, 20, 30, 40, 70, 100, 110, 130, 150 or 500)',
+      '2: Unrecognized key: "firstName"',
+    ]);
+    expect(
+      (await control(sb, 'POST', 'leads', [{ phoneNumber: '+12125550100', outboundId: 'nope' }])).body,
+    ).toMatchObject({
+      errors: { leads: ['0.outboundId: unknown outbound "nope"'] },
+    });
+    expect((await control(sb, 'POST', 'leads', { phoneNumber: '+12125550100' })).status).toBe(400);
+    expect(() => sb.addLeads([{ phoneNumber: '12' }])).toThrow(/Invalid sandbox leads: 0\.phoneNumber/);
+    expect(sb.leads).toHaveLength(0);
+    await expect(startSandbox({ initialLeads: [{ phoneNumber: '' }] })).rejects.toThrow(
+      /Invalid sandbox initialLeads: 0\.phoneNumber/,
+    );
+  });
+
+  it('reset() brings the initial leads back as they were, and forgets every other lead', async () => {
+    const sb = await start({
+      initialLeads: [...handLeads(2), { phoneNumber: '+12125550199', callData: { a: 1 } }],
+    });
+    const initial = structuredClone(sb.leads);
+    await send(sb, 'PUT', `/Lead/${initial[2]!.id}`, { callData: { a: 2 }, status: 100 });
+    await send(sb, 'DELETE', '/Leads', { leadIds: [initial[0]!.id] });
+    await newLead(sb);
+    sb.addLeads(handLeads(1, 5));
+    expect(sb.leads).toHaveLength(4);
+
+    sb.reset();
+    expect(sb.leads).toEqual(initial);
+    expect(sb.removed).toEqual([]);
+    expect(sb.touches()).toEqual({ leads: {}, externalDeletes: {} });
+    expect((await send(sb, 'GET', `/Lead/${initial[0]!.id}`)).status).toBe(200);
+    expect((await send(sb, 'GET', '/Lead/External/hand-5')).status).toBe(404);
+    // What a run changes after a reset does not reach the initial leads kept for the next one.
+    await send(sb, 'PUT', `/Lead/${initial[2]!.id}`, { callData: { a: 3 } });
+    expect((await control(sb, 'POST', 'reset')).status).toBe(204);
+    expect(sb.leads).toEqual(initial);
+  });
+
+  it('keeps platform leads even without recordLeads, where API leads are only counted', async () => {
+    const sb = await start({ recordLeads: false, initialLeads: handLeads(3) });
+    await newLead(sb);
+    expect(sb.leads.map((l) => l.origin)).toEqual(['platform', 'platform', 'platform']);
+    expect((await search(sb, { skip: 0, limit: 10, isAscending: true })).count).toBe(3);
+    expect(sb.stats().created).toBe(1);
+  });
+});
+
+describe('lead statuses changed by calls (setLeadStatus, POST /_sandbox/lead-status)', () => {
+  it('marks the first count leads, or the leads named, and Search Leads sees it', async () => {
+    const sb = await start({ initialLeads: handLeads(500) });
+    const changed = sb.setLeadStatus({ count: 300 }, 100);
+    expect(changed).toEqual(sb.leads.slice(0, 300).map((l) => l.id));
+    expect((await search(sb, { skip: 0, limit: 1, isAscending: true, statuses: [100] })).count).toBe(300);
+    expect((await search(sb, { skip: 0, limit: 1, isAscending: true, statuses: [1] })).count).toBe(200);
+
+    const last = sb.leads[499]!.id;
+    const answer = await control(sb, 'POST', 'lead-status', { leadIds: [last, 'nope'], status: 40 });
+    expect(answer).toEqual({
+      status: 200,
+      type: 'application/json; charset=utf-8',
+      body: { leadIds: [last] },
+    });
+    expect((await send(sb, 'GET', `/Lead/${last}`)).body).toMatchObject({ status: 40 });
+    // Not API requests: not recorded, not counted as updates.
+    expect(sb.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'GET']);
+    expect(sb.touches().leads).toEqual({});
+  });
+
+  it('takes an outbound with count, and refuses what does not fit', async () => {
+    const sb = await start({
+      outbounds: [OUTBOUND, 'other'],
+      initialLeads: [...handLeads(2), { outboundId: 'other', phoneNumber: '+4930123456' }],
+    });
+    const other = await control(sb, 'POST', 'lead-status', { count: 5, outboundId: 'other', status: 150 });
+    expect(other.body).toEqual({ leadIds: [sb.leads[2]!.id] });
+    for (const [body, issue] of [
+      [{ count: 1, status: 3 }, 'status: expected a documented lead status'],
+      [{ count: -1, status: 1 }, 'count: Too small'],
+      [{ leadIds: ['a'], count: 1, status: 1 }, 'Unrecognized key: "count"'],
+      [{ leadIds: 'a', status: 1 }, 'leadIds: Invalid input'],
+    ] as const) {
+      const answer = await control(sb, 'POST', 'lead-status', body);
+      expect(answer.status).toBe(400);
+      expect(
+        (answer.body as { errors: { 'lead-status': string[] } }).errors['lead-status'].join('; '),
+      ).toContain(issue);
+    }
+    expect(() => sb.setLeadStatus({ count: 1 }, 7 as never)).toThrow(/Invalid sandbox lead-status: status/);
+    expect(sb.leads.map((l) => l.status)).toEqual([1, 1, 150]);
+  });
+});
+
+describe('counting for tests', () => {
+  it('duplicates(): leads of one outbound sharing a phone or an externalId, held or also removed', async () => {
+    const sb = await start({
+      outbounds: [OUTBOUND, 'other'],
+      initialLeads: [{ phoneNumber: '+12125550100', externalId: 'crm-1' }],
+    });
+    expect(sb.duplicates()).toEqual([]);
+    const again = await newLead(sb, { phoneNumber: '+12125550100' });
+    const sameExternal = await newLead(sb, { phoneNumber: '+12125550101', externalId: 'crm-1' });
+    await call(sb, {
+      path: '/v1/Outbound/other/Lead',
+      body: { phoneNumber: '+12125550101', externalId: 'crm-1' },
+    });
+    const first = sb.leads[0]!.id;
+    expect(sb.duplicates()).toEqual([
+      { outboundId: OUTBOUND, field: 'phoneNumber', value: '+12125550100', leadIds: [first, again] },
+      { outboundId: OUTBOUND, field: 'externalId', value: 'crm-1', leadIds: [first, sameExternal] },
+    ]);
+    expect((await control(sb, 'GET', 'duplicates')).body).toEqual(sb.duplicates());
+
+    await send(sb, 'DELETE', '/Leads', { leadIds: [first] });
+    expect(sb.duplicates()).toEqual([]);
+    expect(sb.duplicates({ includeRemoved: true }).map((g) => [g.field, g.leadIds])).toEqual([
+      ['phoneNumber', [first, again]],
+      ['externalId', [first, sameExternal]],
+    ]);
+  });
+
+  it('touches: per lead, the Update and Delete requests that named it; the log keeps their bodies', async () => {
+    const sb = await start();
+    const [a, b] = [await newLead(sb, { phoneNumber: '+12125550100', externalId: 'x' }), await newLead(sb)];
+    await send(sb, 'PUT', `/Lead/${a}`, { status: 130 });
+    await send(sb, 'PUT', `/Lead/${a}`, { status: 'bad' });
+    await send(sb, 'PUT', `/Lead/${b}`, { callData: { n: 1 } });
+    await send(sb, 'DELETE', '/Leads/External', { leadExternalIds: ['x'] });
+    await send(sb, 'DELETE', '/Leads', { leadIds: [a, b] });
+    const touches = {
+      leads: { [a]: { updates: 1, deletes: 2 }, [b]: { updates: 1, deletes: 1 } },
+      externalDeletes: { x: 1 },
+    };
+    expect(sb.touches()).toEqual(touches);
+    expect((await control(sb, 'GET', 'touches')).body).toEqual(touches);
+    expect((await control(sb, 'GET', 'removed-leads')).body).toEqual(sb.removed);
+    expect(sb.removed.map((l) => l.id)).toEqual([a, b]);
+    expect(sb.requests.slice(2).map((r) => [r.method, r.status, r.body])).toEqual([
+      ['PUT', 200, { status: 130 }],
+      ['PUT', 400, { status: 'bad' }],
+      ['PUT', 200, { callData: { n: 1 } }],
+      ['DELETE', 200, { leadExternalIds: ['x'] }],
+      ['DELETE', 200, { leadIds: [a, b] }],
+    ]);
+  });
+});
+
+describe('lead views', () => {
+  it.each([
+    ['Pacific Standard Time', -8],
+    ['W. Europe Standard Time', 1],
+    ['Türkiye Standard Time', 3],
+    ['Nepal Standard Time', 5.75],
+    ['UTC', 0],
+    ['Hawaiian Standard Time', null],
+  ])('shows %s as the offset %s, not the id sent', async (timeZoneId, offset) => {
+    const sb = await start();
+    const { leadId } = (await (await addLead(sb, { phoneNumber: '+12125550100', timeZoneId })).json()) as {
+      leadId: string;
+    };
+    const view = (await (
+      await call(sb, { method: 'GET', path: `/v1/Outbound/${OUTBOUND}/Lead/${leadId}` })
+    ).json()) as {
+      timeZone: unknown;
+    };
+    expect(view.timeZone).toBe(offset);
+    expect(sb.leads[0]?.timeZoneId).toBe(timeZoneId);
   });
 });
 

@@ -9,7 +9,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { Redactor } from '../src/cli/secrets.js';
 import { UsageError } from '../src/errors.js';
-import { checkApiUrl, checkToken } from '../src/pipeline/preflight-checks.js';
+import { checkApiUrl } from '../src/upload/api-url.js';
+import { checkToken } from '../src/upload/token.js';
 import { startSandbox, type Faults, type Sandbox } from '../src/sandbox/server.js';
 import { Sink, fakeIo } from './helpers/cli-io.js';
 import { writeLeadsCsv } from './helpers/leads-csv.js';
@@ -138,7 +139,7 @@ describe('the token from a file or the environment', () => {
       'missing',
       /cannot read the token file \S+missing \(--token-file\): no such file\n$/,
     ],
-    ['a folder', '.', /cannot read the token file \S+ \(--token-file\): EISDIR\n$/],
+    ['a folder', '.', /cannot read the token file \S+ \(--token-file\): it is a folder\n$/],
     ['an empty token file', 'empty', /the token file \S+empty \(--token-file\) is empty\n$/],
     [
       'a token file holding only the secret',

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiAnswer } from '../src/upload/api-answer.js';
 import { DEFAULT_RETRY_POLICY } from '../src/upload/retry-policy.js';
-import { sendLead, type LeadApi, type Pacer, type SendContext } from '../src/upload/send-lead.js';
+import type { LeadApi } from '../src/upload/nlpearl-api.js';
+import { NO_LEAD_ID_NOTE, sendLead, type Pacer, type SendContext } from '../src/upload/send-lead.js';
 
 type Step = ApiAnswer<string> | ApiAnswer<string | undefined>;
 
@@ -13,8 +14,8 @@ function scriptedApi(adds: ApiAnswer<string>[], lookups: ApiAnswer<string | unde
       calls.push(`PUT ${body.phoneNumber}`);
       return Promise.resolve(next(adds));
     },
-    findLeadByExternalId: (externalId) => {
-      calls.push(`GET ${externalId}`);
+    findLead: (lead) => {
+      calls.push(`GET ${lead.externalId ?? lead.phoneNumber}`);
       return Promise.resolve(next(lookups));
     },
   };
@@ -50,12 +51,14 @@ function context(api: LeadApi, stop = new AbortController().signal) {
     pacer,
     policy: { ...DEFAULT_RETRY_POLICY, retries: 3 },
     stop,
-    sleep: (ms, signal) => {
-      sleeps.push(ms);
-      return signal.aborted ? Promise.reject(new Error('stopped')) : Promise.resolve();
+    clock: {
+      sleep: (ms, signal) => {
+        sleeps.push(ms);
+        return signal?.aborted ? Promise.reject(new Error('stopped')) : Promise.resolve();
+      },
+      now: () => 0,
     },
     random: () => 0,
-    now: () => 0,
   };
   return { ctx, throttles, sleeps, paced };
 }
@@ -92,7 +95,7 @@ describe('sendLead', () => {
     const refused = sendLead(body, context(failing.api).ctx, {
       beforeFirstRequest: () => Promise.reject(new Error('ENOSPC: no space left on device')),
     });
-    await expect(refused).rejects.toThrow('ENOSPC');
+    await expect(refused).resolves.toEqual({ status: 'not-sent' });
     expect(failing.calls).toEqual([]);
   });
 
@@ -144,13 +147,49 @@ describe('sendLead', () => {
     expect(calls).toEqual(['PUT +12125550100', 'GET crm-1', 'PUT +12125550100']);
   });
 
-  it('re-sends a row without externalId after a timeout (nothing to look it up by)', async () => {
-    const { api, calls } = scriptedApi([net('ETIMEDOUT'), ok('lead-5')]);
+  it('looks a row without externalId up by phone after a timeout, and re-sends it when none is found', async () => {
+    const { api, calls } = scriptedApi([net('ETIMEDOUT'), ok('lead-5')], [{ ok: true, value: undefined }]);
     const outcome = await sendLead({ phoneNumber: '+1' }, context(api).ctx, {
       beforeFirstRequest: () => undefined,
     });
     expect(outcome).toMatchObject({ status: 'created', attempts: 2 });
-    expect(calls).toEqual(['PUT +1', 'PUT +1']);
+    expect(calls).toEqual(['PUT +1', 'GET +1', 'PUT +1']);
+  });
+
+  const noLeadId = {
+    ok: false,
+    failure: { kind: 'no-lead-id', status: 200 },
+    message: 'HTTP 200 without a leadId',
+  } as const;
+
+  it('after a 2xx without a leadId, takes the id the lookup by externalId finds, sending nothing again', async () => {
+    const { api, calls } = scriptedApi([noLeadId], [{ ok: true, value: 'lead-made' }]);
+    const { ctx, sleeps } = context(api);
+    const outcome = await sendLead(body, ctx, { beforeFirstRequest: () => undefined });
+    expect(outcome).toEqual({ status: 'created', leadId: 'lead-made', attempts: 1, foundByLookup: true });
+    expect(calls).toEqual(['PUT +12125550100', 'GET crm-1']);
+    expect(sleeps).toEqual([]); // the lookup goes at once: the answer said the lead was made
+  });
+
+  it('after a 2xx without a leadId, sends a row with an externalId again only when no lead has it', async () => {
+    const { api, calls } = scriptedApi([noLeadId, ok('lead-2')], [{ ok: true, value: undefined }]);
+    const outcome = await sendLead(body, context(api).ctx, { beforeFirstRequest: () => undefined });
+    expect(outcome).toMatchObject({ status: 'created', leadId: 'lead-2', attempts: 2 });
+    expect(calls).toEqual(['PUT +12125550100', 'GET crm-1', 'PUT +12125550100']);
+  });
+
+  it('never sends a row without externalId again after a 2xx without a leadId', async () => {
+    const found = scriptedApi([noLeadId], [{ ok: true, value: 'lead-by-phone' }]);
+    await expect(
+      sendLead({ phoneNumber: '+1' }, context(found.api).ctx, { beforeFirstRequest: () => undefined }),
+    ).resolves.toEqual({ status: 'created', leadId: 'lead-by-phone', attempts: 1, foundByLookup: true });
+
+    const missing = scriptedApi([noLeadId], [{ ok: true, value: undefined }]);
+    const outcome = await sendLead({ phoneNumber: '+1' }, context(missing.api).ctx, {
+      beforeFirstRequest: () => undefined,
+    });
+    expect(outcome).toEqual({ status: 'created', attempts: 1, foundByLookup: false, note: NO_LEAD_ID_NOTE });
+    expect(missing.calls).toEqual(['PUT +1', 'GET +1']);
   });
 
   it('looks up first when an earlier run may have created the row', async () => {
@@ -180,7 +219,7 @@ describe('sendLead', () => {
     const { ctx } = context(api, stop.signal);
     const sleeping: SendContext = {
       ...ctx,
-      sleep: () => (stop.abort(), Promise.reject(new Error('stopped'))),
+      clock: { now: () => 0, sleep: () => (stop.abort(), Promise.reject(new Error('stopped'))) },
     };
     const outcome = await sendLead({ phoneNumber: '+1' }, sleeping, { beforeFirstRequest: () => undefined });
     expect(outcome).toMatchObject({ status: 'unknown', attempts: 1 });

@@ -7,6 +7,7 @@ import { flagName } from '../options/yargs-flag.js';
 import { importLeads, retryFailedRows } from '../pipeline/import-leads.js';
 import type { RunProgress } from '../pipeline/run-tally.js';
 import { formatSummary, type ImportSummary } from '../pipeline/summary.js';
+import { exitStatusOf } from './exit-status.js';
 import type { CliIo, OutputStream } from './io.js';
 import { createCliLogger } from './logger.js';
 import { countLines, noProgress, progressDisplay, progressLog, type ProgressReporter } from './progress.js';
@@ -63,7 +64,6 @@ export async function runImportCommand(
         signal: stop.signal,
         stdin: io.stdin,
         onWriter: (f: () => void) => (flush = f),
-        onRowStateSize: io.memory?.fit,
         // Logged once the checks passed and the first row is next, so a refused run prints only its one line.
         onStart: (run: { progress(): RunProgress }) => {
           logger.info(
@@ -105,7 +105,7 @@ export async function runImportCommand(
   } catch (error) {
     // The one plain line on stderr is main's; the log file gets the same, so a job's log says why it ended.
     const code = error instanceof NlpearlLeadsError ? error.code : 'UNEXPECTED';
-    const exitCode = error instanceof NlpearlLeadsError ? error.exitCode : 1;
+    const exitCode = exitStatusOf(error);
     fileLogger?.fatal({ code, exitCode }, error instanceof Error ? error.message : String(error));
     throw error;
   } finally {

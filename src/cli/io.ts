@@ -1,5 +1,3 @@
-import type { MemoryFit } from './young-generation.js';
-
 /** An output the CLI writes to; `isTTY`, `columns` and `fd` are read when present (process.stdout has them). */
 export type OutputStream = NodeJS.WritableStream & {
   readonly isTTY?: boolean | undefined;
@@ -17,6 +15,4 @@ export interface CliIo {
   readonly signals?: NodeJS.EventEmitter;
   /** Leaves at once (a second Ctrl-C); only the bin's is process.exit. */
   readonly exitNow?: (code: number) => never;
-  /** Fits V8's young generation to an import's per-row state (young-generation.ts); the bin's only. */
-  readonly memory?: MemoryFit | undefined;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import yargs from 'yargs';
 import { NlpearlLeadsError } from '../errors.js';
 import type { ImportCommand, ImportFlags } from './import-command.js';
+import { exitStatusOf } from './exit-status.js';
 import type { CliIo } from './io.js';
 import {
   ENVIRONMENT,
@@ -26,7 +27,6 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
   // yargs camel-cases every flag; ImportFlags names the ones the import commands read.
   // Commands load their modules when they run: --help, --version and completion stay quick.
   const run = (command: ImportCommand) => async (flags: unknown) => {
-    io.memory?.hold(); // before the import's modules load
     const { runImportCommand } = await import('./import-command.js');
     exitCode = await runImportCommand(command, flags as ImportFlags, io, redactor, argv);
   };
@@ -96,7 +96,7 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
     }
     if (error instanceof NlpearlLeadsError) {
       io.stderr.write(`nlpearl-leads: ${error.message}\n`);
-      return error.exitCode;
+      return exitStatusOf(error);
     }
     const debug = argv.includes('debug') || argv.includes('trace');
     io.stderr.write(
@@ -104,7 +104,7 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
         ? `nlpearl-leads: unexpected error: ${error.stack}\n`
         : `nlpearl-leads: unexpected error: ${error instanceof Error ? error.message : String(error)} (--log-level debug shows more)\n`,
     );
-    return 1;
+    return exitStatusOf(error);
   }
 }
 

@@ -12,7 +12,8 @@ import { IMPORT_OPTIONS, importOptionEntries } from '../options/import-options.j
 import type { CommandName, FlagValues, MergedValues, OptionSpec } from '../options/option-spec.js';
 import { numberSchema } from '../options/value-schema.js';
 import { expectedNumber, flagName } from '../options/yargs-flag.js';
-import { checkApiUrl, checkToken } from '../pipeline/preflight-checks.js';
+import { checkApiUrl } from '../upload/api-url.js';
+import { checkToken } from '../upload/token.js';
 import { readTextFile } from './read-text-file.js';
 import { resolveToken, type Redactor } from './secrets.js';
 

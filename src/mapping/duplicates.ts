@@ -11,20 +11,6 @@ export class DuplicateFinder {
   readonly #phones = new SeenKeys();
   readonly #externalIds = new SeenKeys();
 
-  /**
-   * Sizes the tables for about `rows` rows in all (see SeenKeys#reserve); the externalId table only when the
-   * input has externalIds. Returns the bytes the tables hold.
-   */
-  reserve(rows: number, withExternalIds: boolean): number {
-    const phones = this.#phones.reserve(rows);
-    return withExternalIds ? phones + this.#externalIds.reserve(rows) : phones;
-  }
-
-  /** The bytes `reserve` would size the tables to. */
-  static bytesFor(rows: number, withExternalIds: boolean): number {
-    return SeenKeys.bytesFor(rows) * (withExternalIds ? 2 : 1);
-  }
-
   /** Returns why the lead repeats an earlier row, or registers its keys under `row` and returns undefined. */
   check(body: LeadBody, row: number): string | undefined {
     const { phoneNumber, externalId } = body;

@@ -55,22 +55,6 @@ export class SeenKeys {
     return undefined;
   }
 
-  /**
-   * Makes room for `keys` keys in all, at once: a caller that can estimate how many keys are coming saves the
-   * growth steps, whose old and new tables are held together, and the up-to-half-empty table the last step
-   * leaves. Never shrinks; more keys than expected still fit, by growing as usual. Returns the table's bytes.
-   */
-  reserve(keys: number): number {
-    const slots = slotsFor(keys);
-    if (slots > this.#slots) this.#resize(slots);
-    return this.#table.byteLength;
-  }
-
-  /** The bytes a new table reserved for `keys` keys holds. */
-  static bytesFor(keys: number): number {
-    return Math.max(INITIAL_SLOTS, slotsFor(keys)) * STRIDE * Uint32Array.BYTES_PER_ELEMENT;
-  }
-
   #grow(): void {
     this.#resize(Math.ceil(this.#slots * GROWTH));
   }
@@ -89,10 +73,6 @@ export class SeenKeys {
     this.#table = table;
     this.#slots = slots;
   }
-}
-
-function slotsFor(keys: number): number {
-  return Math.ceil(keys / MAX_LOAD) + 1;
 }
 
 /**

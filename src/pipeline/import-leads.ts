@@ -1,25 +1,24 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import pLimit from 'p-limit';
 import pino, { type Logger } from 'pino';
 import type { ImportOptionsInput } from '../config.js';
-import type { CsvRecord } from '../csv/open-csv.js';
-import { InputError } from '../errors.js';
+import { InputError, OutputError, describeFsError } from '../errors.js';
 import { DuplicateFinder } from '../mapping/duplicates.js';
-import { mapRecord } from '../mapping/lead.js';
 import { compactResultsFile } from '../results/compact-results.js';
 import { ResultsWriter } from '../results/results-writer.js';
 import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER } from '../upload/circuit-breaker.js';
+import { systemClock } from '../upload/clock.js';
 import { NlpearlClient } from '../upload/nlpearl-client.js';
 import { RateLimiter } from '../upload/rate-limiter.js';
 import { DEFAULT_RETRY_POLICY } from '../upload/retry-policy.js';
-import { sendLead, type Pacer, type SendContext } from '../upload/send-lead.js';
+import { sendLead, type SendContext } from '../upload/send-lead.js';
+import { checkAccess } from './check-access.js';
 import { parseErrorBudget } from './error-budget.js';
-import { checkAccess, type NlpearlApi } from './preflight.js';
-import { prepareRun } from './prepare-run.js';
-import { recordOutcome, type WriteOutcome } from './record-outcome.js';
-import { RowStateSizing, type RowStateListener } from './row-state-sizing.js';
+import { planRows, type RowPlan } from './plan-rows.js';
+import { prepareRun, type PreparedRun } from './prepare-run.js';
+import { recordOutcome, type OutcomeContext, type WriteOutcome } from './record-outcome.js';
+import { RunStop } from './run-stop.js';
 import { RunTally, type RunProgress } from './run-tally.js';
-import { exitCodeOf, type ImportSummary, type StopCode } from './summary.js';
+import { SendSlots } from './send-slots.js';
+import { exitCodeOf, type ImportSummary } from './summary.js';
 
 export interface ImportDependencies {
   /** Where the run logs (pino). Default: JSON on stderr at level 'info'. */
@@ -28,16 +27,12 @@ export interface ImportDependencies {
   readonly signal?: AbortSignal;
   /** Read when `input` is '-'. Default: process.stdin. */
   readonly stdin?: NodeJS.ReadableStream;
-  /** The NLPearl API; default: a got client built from the options. */
-  readonly api?: NlpearlApi;
-  /** Paces requests; default: a RateLimiter honouring `rate` and adapting to 429s. */
-  readonly pacer?: Pacer;
+  /** Where the token came from ("NLPEARL_API_TOKEN", "the token file …"), named when it is refused. */
+  readonly tokenSource?: string;
   /** Called once the first row is about to be read, with a way to read the run's progress at any time. */
   readonly onStart?: (run: { progress(): RunProgress }) => void;
   /** Receives a function that writes pending result lines now (for a CLI that must quit at once). */
   readonly onWriter?: (flush: () => void) => void;
-  /** Told how large the run's per-row state will be (see RowStateSizing); the CLI fits V8's memory to it. */
-  readonly onRowStateSize?: RowStateListener;
 }
 
 /** Imports a CSV of leads into an NLPearl outbound campaign; see the README for every option. */
@@ -62,207 +57,190 @@ async function runImport(
   retry: boolean,
 ): Promise<ImportSummary> {
   const logger = deps.logger ?? pino({ level: 'info' }, pino.destination(2));
-  const run = await prepareRun(input, retry, logger, deps.stdin);
-  const { options, csv, mapping, outbound, prior, firstUserColumn } = run;
-  const fromResults = firstUserColumn > 0;
+  const run = await prepareRun(input, retry, logger, deps);
+  const { options, csv } = run;
   const tally = new RunTally();
-  const stop = new AbortController();
-  let stopped: { code: StopCode; message: string } | undefined;
-  const ownApi = deps.api === undefined;
-  const api: NlpearlApi =
-    deps.api ??
-    new NlpearlClient({
-      apiUrl: run.apiUrl,
-      token: run.token,
-      outboundId: outbound,
-      timeoutMs: options.timeout * 1000,
-      concurrency: options.concurrency,
-    });
-  const limiter = new RateLimiter({ maxPerSecond: options.rate });
-  let writer: ResultsWriter | undefined;
-  let unreadable: InputError | undefined;
-  const stopRun = (code: StopCode, message: string) => {
-    if (stopped !== undefined) return;
-    stopped = { code, message };
-    logger.warn({ code }, message);
-    stop.abort();
-  };
+  const stop = new RunStop(logger);
   const onSignal = () =>
-    stopRun('INTERRUPTED', 'interrupted; the outcomes reached so far are in the results file');
-
-  const tasks = new Set<Promise<void>>();
-  let lastRow = 0;
+    stop.stop('INTERRUPTED', 'interrupted; the outcomes reached so far are in the results file');
+  const api = new NlpearlClient({
+    apiUrl: run.apiUrl,
+    token: run.token,
+    outboundId: run.outbound,
+    timeoutMs: options.timeout * 1000,
+    concurrency: options.concurrency,
+  });
+  const limiter = new RateLimiter({ maxPerSecond: options.rate });
   // --rate counts every request: the pre-flight check and the circuit breaker's probes are paced too.
   const pacedCheck = async () => {
     await limiter.acquire();
     return api.checkAccess();
   };
+  const slots = new SendSlots(options.concurrency, stop.signal);
+  let writer: ResultsWriter | undefined;
   try {
-    if (!options.dryRun && options.preflight) await checkAccess(pacedCheck, outbound, logger);
-    const out = (writer = ResultsWriter.open(run.resultsPath, run.outputHeader, run.writeMode));
+    if (!options.dryRun && options.preflight) await checkAccess(pacedCheck, run.outbound, logger);
+    const out = (writer = ResultsWriter.open(run.resultsPath, run.outputHeader, run.writeMode, (error) =>
+      stop.fail(error),
+    ));
     deps.onWriter?.(() => out.flush());
     if (deps.signal?.aborted) onSignal();
     deps.signal?.addEventListener('abort', onSignal, { once: true });
-
-    const pacer =
-      deps.pacer ??
-      new CircuitBreaker(limiter, DEFAULT_CIRCUIT_BREAKER, {
+    const send: SendContext = {
+      api,
+      pacer: new CircuitBreaker(limiter, DEFAULT_CIRCUIT_BREAKER, {
         probe: async () => (await pacedCheck()).ok,
         onOpen: (failures) =>
           logger.warn({ failures }, 'the API looks down: sending paused; probing it before going on'),
         onClose: (downMs) => logger.info({ downMs }, 'the API answers again: sending resumed'),
         onGiveUp: (downMs) =>
-          stopRun(
+          stop.stop(
             'API_DOWN',
             `the API did not answer for ${Math.round(downMs / 1000)} s; run again with --resume`,
           ),
-        sleep: (ms, signal) => delay(ms, undefined, { signal }),
-        now: Date.now,
-      });
-    const context: SendContext = {
-      api,
-      pacer,
+        clock: systemClock,
+      }),
       policy: { ...DEFAULT_RETRY_POLICY, retries: options.retries },
       stop: stop.signal,
-      sleep: (ms, signal) => delay(ms, undefined, { signal }),
+      clock: systemClock,
       random: Math.random,
-      now: Date.now,
     };
-    const outcomes = { tally, budget: parseErrorBudget(options.maxErrors), outbound, stopRun };
-    const duplicates = options.allowDuplicates ? undefined : new DuplicateFinder();
-    const withIds = mapping.externalId !== undefined;
-    const sizing = new RowStateSizing(duplicates, csv.totalBytes, withIds, deps.onRowStateSize);
-    const limit = pLimit(options.concurrency);
-    const leadOptions = { defaultCountry: run.defaultCountry, keepPhone: options.keepPhone };
-    let wake: (() => void) | undefined;
-    const wakeReader = () => {
-      wake?.();
-      wake = undefined;
+    const outcomes: OutcomeContext = {
+      tally,
+      budget: parseErrorBudget(options.maxErrors),
+      outbound: run.outbound,
+      stopRun: (code, message) => stop.stop(code, message),
     };
-    stop.signal.addEventListener('abort', wakeReader);
     deps.onStart?.({
       progress: () =>
         tally.progress({
           bytesRead: csv.bytesRead(),
           totalBytes: csv.totalBytes,
           allowedRate: limiter.currentRate,
+          inFlight: slots.inFlight,
         }),
     });
-
-    const records = csv.records[Symbol.asyncIterator]();
-    for (;;) {
-      let next: IteratorResult<CsvRecord>;
-      try {
-        next = await records.next();
-      } catch (error) {
-        // A record that cannot be read past: the rows before it are handled and written, then the run stops.
-        if (!(error instanceof InputError)) throw error;
-        unreadable = error;
-        break;
-      }
-      if (next.done === true) break;
-      const record = next.value;
-      if (stop.signal.aborted) break;
-      const row = fromResults ? Number(record.cells[0]) : record.row;
-      lastRow = Math.max(lastRow, row);
-      if (sizing.pending) sizing.onRecord(csv.bytesRead(), record.row);
-      const cells = fromResults ? record.cells.slice(firstUserColumn) : record.cells;
-      const previous: string | undefined = retry ? record.cells[1] : prior?.states.get(row);
-      const done = retry
-        ? previous !== 'failed' && previous !== 'invalid' && previous !== 'sending'
-        : previous === 'created' || previous === 'skipped';
-      const mapped = record.error === undefined ? mapRecord(record.cells, mapping, leadOptions) : undefined;
-      const write: WriteOutcome = (status, extra) => {
-        out.write({ row, status, attempts: extra.attempts ?? 0, ...extra }, cells);
-      };
-
-      if (done) {
-        tally.alreadyDone += 1;
-        if (mapped?.ok) duplicates?.check(mapped.body, row);
-        continue;
-      }
-      tally.rows += 1;
-      if (mapped === undefined || !mapped.ok) {
-        const reason = record.error ?? (mapped?.ok === false ? mapped.reason : 'unreadable record');
-        const column =
-          mapped?.ok === false && mapped.column !== undefined ? run.csv.header[mapped.column] : undefined;
-        tally.add('invalid', { row, line: record.line, column, reason });
-        write('invalid', { error: reason });
-        continue;
-      }
-      const duplicate = duplicates?.check(mapped.body, row);
-      if (duplicate !== undefined) {
-        tally.add('skipped');
-        write('skipped', { error: duplicate });
-        continue;
-      }
-      if (options.dryRun) {
-        tally.add('valid');
-        write('valid', {});
-        continue;
-      }
-
-      // Backpressure: the next record is read only when a request slot is free.
-      while (limit.activeCount + limit.pendingCount >= options.concurrency && !stop.signal.aborted) {
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
-      if (stop.signal.aborted) {
-        tally.rows -= 1;
-        break;
-      }
-      const body = mapped.body;
-      const mayExist = (previous === 'sending' || previous === 'failed') && body.externalId !== undefined;
-      const line = record.line;
-      tally.inFlight += 1;
-      const task = limit(async () => {
-        const outcome = await sendLead(body, context, {
-          mayExist,
-          beforeFirstRequest: () => out.writeBeforeSending({ row, status: 'sending', attempts: 0 }, cells),
-        });
-        recordOutcome(outcome, { row, line }, write, outcomes);
-      }).finally(() => {
-        tally.inFlight -= 1;
-        tasks.delete(task);
-        wakeReader();
-      });
-      tasks.add(task);
-    }
-    await Promise.all(tasks);
+    await sendRows(run, retry, { tally, stop, slots, out, send, outcomes });
   } finally {
     deps.signal?.removeEventListener('abort', onSignal);
-    if (tasks.size > 0) {
-      // Leaving on an error: the rows already sent still get their outcomes written before the file closes.
-      stop.abort();
-      await Promise.allSettled(tasks);
-    }
+    // Leaving on an error: the rows already sent still get their outcomes written before the file closes.
+    if (slots.inFlight > 0) stop.stop('INTERRUPTED', 'stopping: an unexpected error ended the run');
+    await slots.drain();
     writer?.close();
     await csv.close();
-    if (ownApi) api.close();
+    api.close();
   }
-  const compaction = await compactResultsFile(run.resultsPath, (message) => logger.warn(message), lastRow);
-  logger.debug(compaction, 'results compacted');
-  if (unreadable !== undefined) {
-    throw new InputError(
-      `${unreadable.message}; the rows before it are in ${run.resultsPath}`,
-      unreadable.code,
-      {
-        cause: unreadable,
-        line: unreadable.line,
-      },
-    );
+  await compact(run, logger, stop);
+  return summarize(run, tally, stop);
+}
+
+interface RunParts {
+  readonly tally: RunTally;
+  readonly stop: RunStop;
+  readonly slots: SendSlots;
+  readonly out: ResultsWriter;
+  readonly send: SendContext;
+  readonly outcomes: OutcomeContext;
+}
+
+/** The bounded loop: a row is pulled from the input only when a request slot is free. */
+async function sendRows(run: PreparedRun, retry: boolean, parts: RunParts): Promise<void> {
+  const { options } = run;
+  const { stop, slots, out, tally } = parts;
+  const plans = planRows({
+    records: run.csv.records,
+    inputName: run.inputName,
+    mapping: run.mapping,
+    header: run.outputHeader,
+    fromResults: run.fromResults,
+    retry,
+    prior: run.prior?.states,
+    duplicates: options.allowDuplicates ? undefined : new DuplicateFinder(),
+    dryRun: options.dryRun,
+    lead: { defaultCountry: run.defaultCountry, keepPhone: options.keepPhone },
+  });
+  try {
+    for await (const plan of plans) {
+      if (stop.signal.aborted) break;
+      if (plan.kind !== 'send') {
+        recordPlan(plan, tally, out);
+        continue;
+      }
+      if (!(await slots.room())) break;
+      const write: WriteOutcome = (status, extra) =>
+        out.write({ row: plan.row, status, attempts: extra.attempts ?? 0, ...extra }, plan.cells);
+      slots.start(async () => {
+        const outcome = await sendLead(plan.body, parts.send, {
+          mayExist: plan.mayExist,
+          beforeFirstRequest: () =>
+            out.writeBeforeSending({ row: plan.row, status: 'sending', attempts: 0 }, plan.cells),
+        });
+        recordOutcome(outcome, plan, write, parts.outcomes);
+      });
+    }
+  } catch (error) {
+    // A record that cannot be read past: the rows before it are handled and written, then the run stops.
+    if (!(error instanceof InputError)) throw error;
+    stop.fail(error);
   }
+  await slots.drain();
+}
+
+/** A row that is not sent: its result line and its count. */
+function recordPlan(plan: Exclude<RowPlan, { kind: 'send' }>, tally: RunTally, out: ResultsWriter): void {
+  if (plan.kind === 'done') {
+    tally.addAlreadyDone();
+    return;
+  }
+  const { row, line } = plan;
+  if (plan.kind === 'invalid') tally.add('invalid', { row, line, column: plan.column, reason: plan.reason });
+  else tally.add(plan.kind);
+  const error = plan.kind === 'valid' ? undefined : plan.reason;
+  out.write({ row, status: plan.kind, attempts: 0, ...(error === undefined ? {} : { error }) }, plan.cells);
+}
+
+/** Rewrites the results file to one line per row, in row order, now that no line is still coming. */
+async function compact(run: PreparedRun, logger: Logger, stop: RunStop): Promise<void> {
+  try {
+    const report = await compactResultsFile(run.resultsPath, (message) => logger.warn(message));
+    logger.debug(report, 'results compacted');
+  } catch (error) {
+    if (error instanceof InputError || error instanceof OutputError) throw error;
+    const message = `cannot rewrite the results file ${describeFsError(run.resultsPath, error)}; its lines are all there, in the order they came`;
+    stop.fail(new OutputError(message, 'RESULTS_UNWRITABLE', { cause: error, path: run.resultsPath }));
+  }
+}
+
+/**
+ * The run's summary. A file that failed before any lead was sent is thrown (exit 2: nothing to resume);
+ * after, the run is reported as stopped, with every outcome reached written.
+ */
+function summarize(run: PreparedRun, tally: RunTally, stop: RunStop): ImportSummary {
+  const failure = stop.failure;
+  const where = failure instanceof InputError ? `; the rows before it are in ${run.resultsPath}` : '';
+  if (failure !== undefined && !tally.sentAny) {
+    if (failure instanceof InputError) {
+      throw new InputError(`${failure.message}${where}`, failure.code, {
+        cause: failure,
+        line: failure.line,
+      });
+    }
+    throw failure;
+  }
+  const stopped =
+    stop.reason === undefined ? undefined : { ...stop.reason, message: `${stop.reason.message}${where}` };
   const durationMs = tally.elapsedMs();
   return {
     resultsPath: run.resultsPath,
-    dryRun: options.dryRun,
-    rows: tally.rows + tally.alreadyDone,
-    counts: tally.counts,
+    dryRun: run.options.dryRun,
+    rows: tally.done + tally.alreadyDone,
+    counts: { ...tally.counts },
     alreadyDone: tally.alreadyDone,
     durationMs,
     rowsPerSecond: durationMs > 0 ? (tally.done * 1000) / durationMs : 0,
     mapping: run.mappingLines,
-    input: { encoding: csv.encoding, delimiter: csv.delimiter },
-    problems: tally.problems,
+    input: { encoding: run.csv.encoding, delimiter: run.csv.delimiter },
+    problems: [...tally.problems],
     ...(stopped === undefined ? {} : { stopped }),
     exitCode: exitCodeOf(tally.counts, stopped !== undefined),
   };

@@ -5,13 +5,9 @@ import { UsageError } from '../errors.js';
 import { isCountryCode } from '../mapping/phone.js';
 import { describeMapping, resolveMapping, type ColumnMapping } from '../mapping/columns.js';
 import { RESULT_COLUMNS, isResultsHeader } from '../results/columns.js';
-import {
-  checkApiUrl,
-  checkToken,
-  defaultResultsPath,
-  resultsMode,
-  type ResultsMode,
-} from './preflight-checks.js';
+import { defaultResultsPath, resultsMode, type ResultsMode } from '../results/results-path.js';
+import { checkApiUrl } from '../upload/api-url.js';
+import { checkToken } from '../upload/token.js';
 import { loadPriorStates, type PriorStates } from './prior-states.js';
 
 /** Everything a run needs before its first row: checked options, the open input, the mapping, prior state. */
@@ -24,11 +20,15 @@ export interface PreparedRun {
   readonly writeMode: ResultsMode;
   readonly prior: PriorStates | undefined;
   readonly csv: OpenedCsv;
+  /** The input's name in messages: its path, or <stdin>. */
+  readonly inputName: string;
+  /** Indexes into the input's own cells (`outputHeader`), without a results file's columns. */
   readonly mapping: ColumnMapping;
   /** The mapping as "field ← column" lines, for the log and the validation report. */
   readonly mappingLines: string[];
-  /** 0, or the number of result columns leading the input when the input is itself a results file. */
-  readonly firstUserColumn: number;
+  /** The input is itself a results file (retry): its leading columns are ours. */
+  readonly fromResults: boolean;
+  /** The input's own columns, written after ours in the results file. */
   readonly outputHeader: string[];
   /** From --default-country, else the mapping file's. */
   readonly defaultCountry: string | undefined;
@@ -42,14 +42,14 @@ export async function prepareRun(
   input: ImportOptionsInput,
   retry: boolean,
   logger: Logger,
-  stdin: NodeJS.ReadableStream | undefined,
+  context: { stdin?: NodeJS.ReadableStream | undefined; tokenSource?: string | undefined },
 ): Promise<PreparedRun> {
   const parsed = importOptionsSchema.safeParse(input);
   if (!parsed.success) throw new UsageError(formatIssues(parsed.error.issues).join('; '), 'CONFIG');
   const options = parsed.data;
 
   const apiUrl = checkApiUrl(options.apiUrl);
-  const token = options.dryRun ? '' : checkToken(options.token);
+  const token = options.dryRun ? '' : checkToken(options.token, context.tokenSource);
   const outbound = options.outbound ?? '';
   if (!options.dryRun && outbound === '') {
     throw new UsageError('no outbound id: pass --outbound <id> or set NLPEARL_OUTBOUND_ID', 'USAGE');
@@ -76,7 +76,9 @@ export async function prepareRun(
     writeMode === 'append' ? await loadPriorStates(resultsPath, (m) => logger.warn(m)) : undefined;
 
   const csv = await openCsv(
-    options.input === '-' ? { stream: stdin ?? process.stdin, name: '<stdin>' } : { path: options.input },
+    options.input === '-'
+      ? { stream: context.stdin ?? process.stdin, name: '<stdin>' }
+      : { path: options.input },
     {
       encoding: options.encoding,
       delimiter: options.delimiter,
@@ -86,16 +88,16 @@ export async function prepareRun(
   try {
     const header = csv.header;
     // A results file read as input: its leading columns are ours, never the lead's.
-    const firstUserColumn = isResultsHeader(header) ? RESULT_COLUMNS.length : 0;
-    const outputHeader = header.slice(firstUserColumn);
+    const fromResults = isResultsHeader(header);
+    const outputHeader = header.slice(fromResults ? RESULT_COLUMNS.length : 0);
     if (prior !== undefined && prior.header.join('\u0000') !== outputHeader.join('\u0000')) {
       throw new UsageError(
         `${resultsPath} was written for a file with other columns; pass --overwrite to start again, or --results <file>`,
         'RESULTS_EXISTS',
       );
     }
-    const mapping = resolveMapping(header, options);
-    const mappingLines = describeMapping(mapping, header);
+    const mapping = resolveMapping(outputHeader, options);
+    const mappingLines = describeMapping(mapping, outputHeader);
     logger.info({ mapping: mappingLines, encoding: csv.encoding, delimiter: csv.delimiter }, 'mapping');
     return {
       options,
@@ -106,9 +108,10 @@ export async function prepareRun(
       writeMode,
       prior,
       csv,
+      inputName: options.input === '-' ? '<stdin>' : options.input,
       mapping,
       mappingLines,
-      firstUserColumn,
+      fromResults,
       outputHeader,
       defaultCountry,
     };

@@ -14,7 +14,7 @@ export interface OutcomeContext {
 /** Writes the row's result line. */
 export type WriteOutcome = (
   status: Exclude<RowStatus, 'sending'>,
-  extra: { error?: string; leadId?: string; attempts?: number },
+  extra: { error?: string | undefined; leadId?: string | undefined; attempts?: number },
 ) => void;
 
 /**
@@ -31,7 +31,7 @@ export function recordOutcome(
   switch (outcome.status) {
     case 'created':
       tally.add('created');
-      write('created', { leadId: outcome.leadId, attempts: outcome.attempts });
+      write('created', { leadId: outcome.leadId, error: outcome.note, attempts: outcome.attempts });
       return;
     case 'failed': {
       tally.add('failed', { ...where, reason: outcome.error });
@@ -55,10 +55,10 @@ export function recordOutcome(
     }
     case 'unknown':
       // The row's "sending" line stays its latest: --resume looks it up before sending it again.
-      tally.counts.unknown += 1;
+      tally.add('unknown');
       return;
     case 'not-sent':
-      tally.rows -= 1;
+      // The run stopped before the row's first request: it has no outcome, and --resume sends it.
       return;
   }
 }

@@ -1,7 +1,7 @@
 import type { RowStatus } from '../types.js';
 import { emptyCounts, type StatusCounts } from './summary.js';
 
-/** A row that could not be sent, for the validation report: where it is and why. */
+/** A row that could not be sent, for the validation report and the summary: where it is and why. */
 export interface RowProblem {
   readonly row: number;
   readonly line: number;
@@ -26,51 +26,73 @@ export interface RunProgress {
   readonly allowedRate: number | undefined;
 }
 
+/** The statuses a row ends a run with; `unknown`: the run stopped while the row's outcome was unknown. */
+export type FinalStatus = Exclude<RowStatus, 'sending'> | 'unknown';
+
 const MAX_PROBLEMS = 20;
 
-/** The counts of a run, kept in one place so the summary and the progress agree. */
+/** The counts of a run, kept in one place so the summary and the progress agree; changed only by its methods. */
 export class RunTally {
-  readonly counts: StatusCounts = emptyCounts();
-  readonly problems: RowProblem[] = [];
-  readonly started = performance.now();
-  /** Rows read from the input that got (or will get) an outcome in this run. */
-  rows = 0;
-  alreadyDone = 0;
-  /** Rows that reached the API and ended created or failed: the base of a `--max-errors n%` budget. */
-  sent = 0;
-  inFlight = 0;
+  readonly #counts: StatusCounts = emptyCounts();
+  readonly #problems: RowProblem[] = [];
+  readonly #started = performance.now();
+  #alreadyDone = 0;
 
-  add(
-    status: Exclude<RowStatus, 'sending'>,
-    problem?: Omit<RowProblem, 'reason'> & { reason?: string },
-  ): void {
-    this.counts[status] += 1;
-    if (status === 'created' || status === 'failed') this.sent += 1;
-    if (problem?.reason !== undefined && (status === 'invalid' || status === 'failed')) {
-      if (this.problems.length < MAX_PROBLEMS) this.problems.push({ ...problem, reason: problem.reason });
+  /** A row an earlier run finished (--resume, retry): not sent again. */
+  addAlreadyDone(): void {
+    this.#alreadyDone += 1;
+  }
+
+  /** A row's outcome in this run; an invalid or failed row's problem is kept for the report (the first 20). */
+  add(status: FinalStatus, problem?: RowProblem): void {
+    this.#counts[status] += 1;
+    if (problem !== undefined && (status === 'invalid' || status === 'failed')) {
+      if (this.#problems.length < MAX_PROBLEMS) this.#problems.push(problem);
     }
   }
 
+  get counts(): Readonly<StatusCounts> {
+    return this.#counts;
+  }
+
+  get problems(): readonly RowProblem[] {
+    return this.#problems;
+  }
+
+  get alreadyDone(): number {
+    return this.#alreadyDone;
+  }
+
+  /** Rows that reached the API and ended created or failed: the base of a `--max-errors n%` budget. */
+  get sent(): number {
+    return this.#counts.created + this.#counts.failed;
+  }
+
+  /** Whether any lead may have reached the API in this run. */
+  get sentAny(): boolean {
+    return this.sent + this.#counts.unknown > 0;
+  }
+
+  /** Rows given an outcome in this run. */
   get done(): number {
-    const { created, invalid, failed, skipped, valid, unknown } = this.counts;
-    return created + invalid + failed + skipped + valid + unknown;
+    return Object.values(this.#counts).reduce((sum, count) => sum + count, 0);
   }
 
   elapsedMs(): number {
-    return performance.now() - this.started;
+    return performance.now() - this.#started;
   }
 
   progress(io: {
     bytesRead: number;
     totalBytes: number | undefined;
     allowedRate: number | undefined;
+    inFlight: number;
   }): RunProgress {
     const elapsedMs = this.elapsedMs();
     return {
-      rowsDone: this.done + this.alreadyDone,
-      counts: { ...this.counts },
-      alreadyDone: this.alreadyDone,
-      inFlight: this.inFlight,
+      rowsDone: this.done + this.#alreadyDone,
+      counts: { ...this.#counts },
+      alreadyDone: this.#alreadyDone,
       elapsedMs,
       rowsPerSecond: elapsedMs > 0 ? (this.done * 1000) / elapsedMs : 0,
       ...io,

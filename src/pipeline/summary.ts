@@ -1,10 +1,20 @@
-import type { RowStatus } from '../types.js';
-import type { RowProblem } from './run-tally.js';
+import type { InputErrorCode, OutputErrorCode } from '../errors.js';
+import type { FinalStatus, RowProblem } from './run-tally.js';
 
+/**
+ * Why a run stopped part-way: a signal, an answer about the whole run, the error budget, the API gone, or an
+ * input or results file that failed after leads were sent (before, they are thrown as errors).
+ */
 export type StopCode =
-  'INTERRUPTED' | 'CREDENTIALS_REJECTED' | 'OUTBOUND_NOT_FOUND' | 'ERROR_BUDGET' | 'API_DOWN';
+  | 'INTERRUPTED'
+  | 'CREDENTIALS_REJECTED'
+  | 'OUTBOUND_NOT_FOUND'
+  | 'ERROR_BUDGET'
+  | 'API_DOWN'
+  | InputErrorCode
+  | OutputErrorCode;
 
-export type StatusCounts = Record<Exclude<RowStatus, 'sending'>, number> & { unknown: number };
+export type StatusCounts = Record<FinalStatus, number>;
 
 export interface ImportSummary {
   readonly resultsPath: string;

@@ -8,3 +8,15 @@ export const RESULT_COLUMNS = ['_row', '_status', '_leadId', '_error', '_attempt
 export function isResultsHeader(header: readonly string[]): boolean {
   return RESULT_COLUMNS.every((name, index) => header[index] === name);
 }
+
+/** A record of a results file read back as input: the row it stands for, its status, and the lead's cells. */
+export interface ResultsRecord {
+  readonly row: number;
+  readonly status: string;
+  readonly cells: string[];
+}
+
+/** Splits a results file's record into our columns and the input's own (see RESULT_COLUMNS). */
+export function splitResultsRecord(cells: readonly string[]): ResultsRecord {
+  return { row: Number(cells[0]), status: cells[1] ?? '', cells: cells.slice(RESULT_COLUMNS.length) };
+}

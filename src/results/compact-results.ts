@@ -15,19 +15,16 @@ export interface CompactionReport {
  * Rewrites a results file to hold exactly one line per row, the row's last, in row order; atomically (a new
  * file, synced, then renamed over the old one), so a crash during compaction leaves the old file intact.
  * Memory: 8 bytes per row for the offsets (12 for a file of 4 GiB or more), whatever the width of the lines.
- * `expectedRows` (the highest row number the caller wrote, when it knows it) sizes them once: growing them by
- * doubling would hold the old and the new arrays at once, at the end of a run, when memory is at its peak.
  */
 export async function compactResultsFile(
   file: string,
   warn: (message: string) => void,
-  expectedRows = 0,
 ): Promise<CompactionReport> {
   // Nothing writes to the file while it is compacted: its size is read once.
   const { size } = fs.statSync(file);
   // Offsets fit 32 bits in any file under 4 GiB: 8 bytes per row instead of 12.
   const Offsets = size < 2 ** 32 ? Uint32Array : Float64Array;
-  let starts: Uint32Array | Float64Array = new Offsets(Math.max(1024, expectedRows + 1));
+  let starts: Uint32Array | Float64Array = new Offsets(1024);
   let lengths = new Uint32Array(starts.length);
   let maxRow = 0;
   let lines = 0;

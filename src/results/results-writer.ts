@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
+import { OutputError, describeFsError } from '../errors.js';
 import type { RowOutcome } from '../types.js';
 import { RESULT_COLUMNS } from './columns.js';
 
@@ -13,30 +14,50 @@ const MAX_PENDING = 512;
  */
 export class ResultsWriter {
   readonly path: string;
+  readonly #onFailure: (error: OutputError) => void;
   #fd: number | undefined;
+  /** The first write that failed (a full disk): later lines are dropped, and the run is told once. */
+  #failure: OutputError | undefined;
   #pending: string[][] = [];
   #scheduled = false;
   #lines = 0;
   /** The write shared by the journal lines of the rows starting in this turn of the event loop. */
   #journalWrite: Promise<void> | undefined;
 
-  private constructor(path: string, fd: number) {
+  private constructor(path: string, fd: number, onFailure: (error: OutputError) => void) {
     this.path = path;
     this.#fd = fd;
+    this.#onFailure = onFailure;
   }
 
   /**
    * @param mode 'create' writes a new file with the header (failing if it exists); 'replace' truncates;
    *   'append' continues an existing results file whose header is already there.
+   * @param onFailure told once when a later write fails; the writer then drops what it is given.
+   * Throws OutputError 'RESULTS_UNWRITABLE' when the file cannot be opened or its header written.
    */
-  static open(path: string, header: readonly string[], mode: 'create' | 'replace' | 'append'): ResultsWriter {
+  static open(
+    path: string,
+    header: readonly string[],
+    mode: 'create' | 'replace' | 'append',
+    onFailure: (error: OutputError) => void,
+  ): ResultsWriter {
     const flags = mode === 'create' ? 'wx' : mode === 'replace' ? 'w' : 'a';
-    const fd = fs.openSync(path, flags);
-    const writer = new ResultsWriter(path, fd);
-    if (mode !== 'append' || fs.fstatSync(fd).size === 0) {
-      fs.writeSync(fd, stringify([[...RESULT_COLUMNS, ...header]]));
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(path, flags);
+      if (mode !== 'append' || fs.fstatSync(fd).size === 0) {
+        fs.writeSync(fd, stringify([[...RESULT_COLUMNS, ...header]]));
+      }
+    } catch (error) {
+      if (fd !== undefined) fs.closeSync(fd);
+      throw unwritable(path, error);
     }
-    return writer;
+    return new ResultsWriter(path, fd, onFailure);
+  }
+
+  get failure(): OutputError | undefined {
+    return this.#failure;
   }
 
   /** Lines written so far (not counting the header). */
@@ -66,21 +87,18 @@ export class ResultsWriter {
    * the line must be in the OS's hands before its request leaves, or a `kill -9` could hide a lead the server
    * created. The rows that start in the same turn of the event loop share one write: the flush runs on
    * `setImmediate`, after every answer that arrived in this turn's I/O phase has freed its slot and started its
-   * next row. At high concurrency answers come several to a turn, and a write of its own cost each row ~40 µs of
-   * system time (BENCHMARKS.md, target 1); the request waits only for the end of the current turn.
+   * next row: at high concurrency answers come several to a turn, and one write for them all saves a system
+   * call per row. The request waits only for the end of the current turn.
    */
   writeBeforeSending(outcome: RowOutcome, cells: readonly string[]): Promise<void> {
     this.write(outcome, cells);
     this.#journalWrite ??= new Promise<void>((resolve, reject) => {
       setImmediate(() => {
         this.#journalWrite = undefined;
-        try {
-          if (this.#fd === undefined) throw new Error(`${this.path} is closed: the row cannot be journaled`);
-          this.flush();
-          resolve();
-        } catch (error) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-        }
+        this.flush();
+        if (this.#fd === undefined || this.#failure !== undefined) {
+          reject(this.#failure ?? unwritable(this.path, new Error('the results file is closed')));
+        } else resolve();
       });
     });
     return this.#journalWrite;
@@ -89,13 +107,18 @@ export class ResultsWriter {
   flush(): void {
     this.#scheduled = false;
     if (this.#fd === undefined || this.#pending.length === 0) return;
-    const text = stringify(this.#pending);
-    this.#lines += this.#pending.length;
+    const lines = this.#pending;
     this.#pending = [];
-    fs.writeSync(this.#fd, text);
+    if (this.#failure !== undefined) return;
+    try {
+      fs.writeSync(this.#fd, stringify(lines));
+      this.#lines += lines.length;
+    } catch (error) {
+      this.#fail(error);
+    }
   }
 
-  /** Flushes, syncs to disk and closes; safe to call twice. */
+  /** Flushes, syncs to disk and closes; safe to call twice. A failure is told through `onFailure`. */
   close(): void {
     if (this.#fd === undefined) return;
     this.flush();
@@ -103,10 +126,29 @@ export class ResultsWriter {
     this.#fd = undefined;
     try {
       fs.fsyncSync(fd);
+    } catch (error) {
+      this.#fail(error);
     } finally {
       fs.closeSync(fd);
     }
   }
+
+  #fail(error: unknown): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = unwritable(this.path, error);
+    this.#onFailure(this.#failure);
+  }
+}
+
+function unwritable(path: string, error: unknown): OutputError {
+  return new OutputError(
+    `cannot write the results file ${describeFsError(path, error)}`,
+    'RESULTS_UNWRITABLE',
+    {
+      cause: error,
+      path,
+    },
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { valueSchema } from '../options/value-schema.js';
+import type { VerbatimAnswer } from './responses.js';
 import { faultEntries, type Faults, type ShareName } from './switches.js';
 
 // The fault set, its defaults and its schema come from the switch table (switches.ts).
@@ -11,9 +12,14 @@ export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze(
   ),
 ) as Faults;
 
-/** A forced answer for the next Add Lead request. A `status` answer is sent verbatim and creates no lead. */
+/**
+ * A forced answer for the next Add Lead request. A `status` answer is sent verbatim and creates no lead;
+ * `createThen` creates the lead (if the body is valid), then sends its answer verbatim, e.g.
+ * `{ createThen: { status: 200, body: {} } }` or, with no body, an empty 200.
+ */
 export type ScriptedAnswer =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | VerbatimAnswer
+  | { createThen: VerbatimAnswer }
   | { drop: true }
   | { createThenDrop: true }
   | { hang: true }
@@ -22,7 +28,8 @@ export type ScriptedAnswer =
 /** What to do with one Add Lead request that passed authentication and names a known outbound. */
 export type FaultDecision =
   | { kind: 'none' }
-  | { kind: 'answer'; status: number; body?: unknown; headers?: Record<string, string> }
+  | ({ kind: 'answer' } & VerbatimAnswer)
+  | ({ kind: 'createThen' } & VerbatimAnswer)
   | { kind: 'drop' }
   | { kind: 'createThenDrop' }
   | { kind: 'hang' }
@@ -101,8 +108,11 @@ export function drawFault(faults: Readonly<Faults>, random: () => number): Fault
   if (pick(faults.rateCreateThenDrop)) return { kind: 'createThenDrop' };
   if (pick(faults.rateTextPlain)) return { kind: 'textPlain' };
   if (pick(faults.rateHang)) return { kind: 'hang' };
+  if (pick(faults.rateNoLeadId)) return NO_LEAD_ID;
   return { kind: 'none' };
 }
+
+const NO_LEAD_ID: FaultDecision = Object.freeze({ kind: 'createThen', status: 200, body: { leadId: null } });
 
 function tooManyRequests(retryAfter: string | undefined): FaultDecision {
   return retryAfter === undefined
@@ -112,6 +122,7 @@ function tooManyRequests(retryAfter: string | undefined): FaultDecision {
 
 function fromScript(answer: ScriptedAnswer): FaultDecision {
   if ('status' in answer) return { kind: 'answer', ...answer };
+  if ('createThen' in answer) return { kind: 'createThen', ...answer.createThen };
   if ('drop' in answer) return { kind: 'drop' };
   if ('createThenDrop' in answer) return { kind: 'createThenDrop' };
   if ('hang' in answer) return { kind: 'hang' };

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { LeadSelection } from './control-bodies.js';
+import type { AddLeadInput, UpdateLeadInput } from './lead-bodies.js';
+import { LEAD_STATUSES } from './lead-status.js';
+import type { LeadStatus } from './lead-status.js';
 
 /** A lead as the sandbox stored it. */
 export interface SandboxLead {
@@ -8,232 +12,80 @@ export interface SandboxLead {
   externalId: string | null;
   timeZoneId: string | null;
   callData: Record<string, unknown> | null;
-  /** ISO 8601. */
+  /** Its documented integer; a lead starts New (1), and calls in the campaign change it. */
+  status: LeadStatus;
+  /** ISO 8601. Never earlier than the lead created before it, so creation order is `created` order. */
   created: string;
+  /** `api` for Add Lead; `platform` for a lead added as if by hand on the platform (`initialLeads`, …). */
+  origin: 'api' | 'platform';
 }
-
-/** What NLPearl's Get Lead and Search Leads answer for a lead (note `id`, not `leadId`, and `timeZone`). */
-export interface LeadView {
-  id: string;
-  externalId: string | null;
-  phoneNumber: string;
-  timeZone: string | null;
-  status: 'New';
-  created: string;
-  callData: Record<string, unknown> | null;
-}
-
-export interface AddLeadInput {
-  phoneNumber: string;
-  externalId: string | null;
-  timeZoneId: string | null;
-  callData: Record<string, unknown> | null;
-}
-
-export interface SearchQuery {
-  skip: number;
-  limit: number;
-  sortProp: string | null;
-  isAscending: boolean;
-  statuses: unknown[] | null;
-  searchInput: string | null;
-}
-
-/** ASP.NET's ValidationProblemDetails, the body of NLPearl's 400 answers. */
-export interface ValidationProblem {
-  type: string;
-  title: string;
-  status: 400;
-  errors: Record<string, string[]>;
-  traceId: string;
-}
-
-/** A request body as read from the wire: absent, not JSON, or a parsed JSON value. */
-export type JsonBody =
-  { kind: 'empty' } | { kind: 'malformed'; message: string } | { kind: 'json'; value: unknown };
-
-export type Validated<T> = { ok: true; value: T } | { ok: false; problem: ValidationProblem };
-
-const E164 = /^\+\d{7,15}$/;
-
-export function readJson(text: string): JsonBody {
-  if (text.length === 0) return { kind: 'empty' };
-  try {
-    return { kind: 'json', value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { kind: 'malformed', message: (error as Error).message };
-  }
-}
-
-export function problem(errors: Record<string, string[]>): ValidationProblem {
-  return {
-    type: 'https://tools.ietf.org/html/rfc9110#section-15.5.1',
-    title: 'One or more validation errors occurred.',
-    status: 400,
-    errors,
-    traceId: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`,
-  };
-}
-
-/** The messages System.Text.Json and ASP.NET model binding give for a body that is missing or unreadable. */
-function bindingProblem(body: JsonBody, requestType: string): ValidationProblem | undefined {
-  if (body.kind === 'empty') return problem({ '': ['A non-empty request body is required.'] });
-  if (body.kind === 'malformed') {
-    return problem({
-      $: [`The JSON value could not be parsed. ${body.message}`],
-      request: [requiredField('request')],
-    });
-  }
-  const { value } = body;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return problem({ $: [notConvertible(requestType, '$')], request: [requiredField('request')] });
-  }
-  return undefined;
-}
-
-const requiredField = (name: string): string => `The ${name} field is required.`;
-const notConvertible = (type: string, path: string): string =>
-  `The JSON value could not be converted to ${type}. Path: ${path}`;
-
-/** Returns the string, null when absent, or an error added to `errors` under the JSON path ASP.NET would use. */
-function optionalString(record: Record<string, unknown>, key: string, errors: Record<string, string[]>) {
-  const value = record[key];
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value;
-  errors[`$.${key}`] = [notConvertible('System.String', `$.${key}`)];
-  return null;
-}
-
-export function validateAddLead(body: JsonBody): Validated<AddLeadInput> {
-  const bindingError = bindingProblem(body, 'NLPearl.Api.Models.AddLeadRequest');
-  if (bindingError !== undefined) return { ok: false, problem: bindingError };
-  const record = (body as { value: Record<string, unknown> }).value;
-  const errors: Record<string, string[]> = {};
-
-  const phoneNumber = optionalString(record, 'phoneNumber', errors);
-  const externalId = optionalString(record, 'externalId', errors);
-  const timeZoneId = optionalString(record, 'timeZoneId', errors);
-  let callData: Record<string, unknown> | null = null;
-  const rawCallData = record.callData;
-  if (rawCallData !== undefined && rawCallData !== null) {
-    if (typeof rawCallData !== 'object' || Array.isArray(rawCallData)) {
-      errors['$.callData'] = [notConvertible('System.Collections.Generic.Dictionary', '$.callData')];
-    } else {
-      callData = rawCallData as Record<string, unknown>;
-      for (const [key, value] of Object.entries(callData)) {
-        if (!['string', 'number', 'boolean'].includes(typeof value)) {
-          errors[`$.callData.${key}`] = [
-            `The value of callData "${key}" must be a string, a number or a boolean.`,
-          ];
-        }
-      }
-    }
-  }
-  // [Required] on a string also rejects the empty string, with the same message.
-  if (phoneNumber === null || phoneNumber === '') {
-    if (errors['$.phoneNumber'] === undefined) errors.PhoneNumber = [requiredField('PhoneNumber')];
-  } else if (!E164.test(phoneNumber)) {
-    errors.PhoneNumber = [`The phone number "${phoneNumber}" is not a valid E.164 number.`];
-  }
-  if (Object.keys(errors).length > 0) return { ok: false, problem: problem(errors) };
-  return { ok: true, value: { phoneNumber: phoneNumber!, externalId, timeZoneId, callData } };
-}
-
-export function validateSearch(body: JsonBody): Validated<SearchQuery> {
-  const bindingError = bindingProblem(body, 'NLPearl.Api.Models.SearchLeadsRequest');
-  if (bindingError !== undefined) return { ok: false, problem: bindingError };
-  const record = (body as { value: Record<string, unknown> }).value;
-  const errors: Record<string, string[]> = {};
-  // C# value types default to 0 and false when the property is absent.
-  const integer = (key: string): number => {
-    const value = record[key] ?? 0;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-    errors[`$.${key}`] = [notConvertible('System.Int32', `$.${key}`)];
-    return 0;
-  };
-  const skip = integer('skip');
-  const limit = integer('limit');
-  const isAscending = record.isAscending ?? false;
-  if (typeof isAscending !== 'boolean')
-    errors['$.isAscending'] = [notConvertible('System.Boolean', '$.isAscending')];
-  const statuses = record.statuses ?? null;
-  if (statuses !== null && !Array.isArray(statuses)) {
-    errors['$.statuses'] = [notConvertible('System.Collections.Generic.List', '$.statuses')];
-  }
-  const sortProp = optionalString(record, 'sortProp', errors);
-  const searchInput = optionalString(record, 'searchInput', errors);
-  if (Object.keys(errors).length > 0) return { ok: false, problem: problem(errors) };
-  return {
-    ok: true,
-    value: {
-      skip,
-      limit,
-      sortProp,
-      isAscending: isAscending === true,
-      statuses: statuses as unknown[] | null,
-      searchInput,
-    },
-  };
-}
-
-export function toLeadView(lead: SandboxLead): LeadView {
-  return {
-    id: lead.id,
-    externalId: lead.externalId,
-    phoneNumber: lead.phoneNumber,
-    timeZone: lead.timeZoneId,
-    status: 'New',
-    created: lead.created,
-    callData: lead.callData,
-  };
-}
-
-const SORT_KEYS: Record<string, (lead: SandboxLead) => string> = {
-  created: (lead) => lead.created,
-  phonenumber: (lead) => lead.phoneNumber,
-  externalid: (lead) => lead.externalId ?? '',
-};
 
 /**
- * Every created lead, indexed so that lookups stay O(1) however many leads a benchmark creates. With `keep`
- * false it only counts them: a million-row benchmark then costs the sandbox no memory, but Get Lead and Search
- * Leads answer as if no lead existed.
+ * Every lead the campaigns hold, indexed so that lookups stay O(1) however many leads a benchmark creates. With
+ * `keep` false it only counts the leads Add Lead creates: a million-row benchmark then costs the sandbox no
+ * memory, but Get Lead, Update Lead and Search Leads answer as if those leads did not exist.
  */
 export class LeadsStore {
-  /** Creation order; cleared in place so that references handed out stay current. */
+  /** The leads held, in creation order; changed in place so that references handed out stay current. */
   readonly all: SandboxLead[] = [];
+  /** The leads Delete Leads removed, in removal order; changed in place too. */
+  readonly removed: SandboxLead[] = [];
   readonly #byId = new Map<string, SandboxLead>();
-  readonly #byExternalId = new Map<string, SandboxLead>();
+  /** Every lead with that externalId, in creation order: Get Lead by externalId answers the latest. */
+  readonly #byExternalId = new Map<string, SandboxLead[]>();
   readonly #byOutbound = new Map<string, SandboxLead[]>();
   // ObjectId-like ids: a random per-store prefix and a counter keep them unique without a random draw per lead.
   readonly #idPrefix = randomBytes(5).toString('hex');
   #counter = 0;
   #created = 0;
+  #lastCreatedMs = 0;
+  /** Copies of the leads `reset()` brings back, as they were when `keepAsInitial()` was called. */
+  #initial: SandboxLead[] = [];
 
   constructor(readonly keep = true) {}
 
-  /** Leads created since the last `clear()`, kept or not. */
+  /** Leads created by Add Lead since the last `reset()`, kept or not. */
   get created(): number {
     return this.#created;
   }
 
+  /** Add Lead: creates a New lead, kept or only counted. */
   add(outboundId: string, input: AddLeadInput, now: number): SandboxLead {
-    this.#counter = (this.#counter + 1) % 0x1000000;
     this.#created += 1;
-    const seconds = Math.floor(now / 1000)
+    const lead = this.#make(outboundId, input, now, 'api', LEAD_STATUSES.New);
+    if (this.keep) this.#hold(lead);
+    return lead;
+  }
+
+  /** A lead as if added by hand on the platform: not counted in `created`; held even when `keep` is false. */
+  addByHand(outboundId: string, input: AddLeadInput, status: LeadStatus, now: number): SandboxLead {
+    const lead = this.#make(outboundId, input, now, 'platform', status);
+    this.#hold(lead);
+    return lead;
+  }
+
+  #make(
+    outboundId: string,
+    input: AddLeadInput,
+    now: number,
+    origin: SandboxLead['origin'],
+    status: LeadStatus,
+  ): SandboxLead {
+    this.#counter = (this.#counter + 1) % 0x1000000;
+    // A clock that steps back must not reorder leads: Search Leads sorts by `created`.
+    const ms = (this.#lastCreatedMs = Math.max(now, this.#lastCreatedMs));
+    const seconds = Math.floor(ms / 1000)
       .toString(16)
       .padStart(8, '0');
     const id = `${seconds}${this.#idPrefix}${this.#counter.toString(16).padStart(6, '0')}`;
-    const lead: SandboxLead = { id, outboundId, ...input, created: new Date(now).toISOString() };
-    if (!this.keep) return lead;
+    return { id, outboundId, ...input, status, created: new Date(ms).toISOString(), origin };
+  }
+
+  #hold(lead: SandboxLead): void {
     this.all.push(lead);
-    this.#byId.set(id, lead);
-    // Later leads overwrite earlier ones: lookups by external id answer the latest, as the brief asks.
-    if (lead.externalId !== null) this.#byExternalId.set(externalKey(outboundId, lead.externalId), lead);
-    let forOutbound = this.#byOutbound.get(outboundId);
-    if (forOutbound === undefined) this.#byOutbound.set(outboundId, (forOutbound = []));
-    forOutbound.push(lead);
-    return lead;
+    this.#byId.set(lead.id, lead);
+    if (lead.externalId !== null) listAt(this.#byExternalId, externalKey(lead)).push(lead);
+    listAt(this.#byOutbound, lead.outboundId).push(lead);
   }
 
   byId(outboundId: string, id: string): SandboxLead | undefined {
@@ -241,45 +93,112 @@ export class LeadsStore {
     return lead?.outboundId === outboundId ? lead : undefined;
   }
 
+  /** The latest lead with that externalId. */
   byExternalId(outboundId: string, externalId: string): SandboxLead | undefined {
-    return this.#byExternalId.get(externalKey(outboundId, externalId));
+    return this.#byExternalId.get(`${outboundId}\u0000${externalId}`)?.at(-1);
   }
 
-  /** O(leads of the outbound): fine for pre-flight checks and tests, which are all that call it. */
-  search(outboundId: string, query: SearchQuery): { count: number; results: LeadView[] } {
-    let leads = this.#byOutbound.get(outboundId) ?? [];
-    const needle = query.searchInput?.toLowerCase() ?? '';
-    if (needle !== '') {
-      leads = leads.filter(
-        (lead) =>
-          lead.phoneNumber.toLowerCase().includes(needle) || lead.externalId?.toLowerCase().includes(needle),
-      );
-    }
-    // Every sandbox lead is New; the numeric value of New in NLPearl's enum is a guess (1).
-    if (query.statuses !== null && query.statuses.length > 0) {
-      const wantsNew = query.statuses.some(
-        (s) => s === 1 || (typeof s === 'string' && s.toLowerCase() === 'new'),
-      );
-      if (!wantsNew) leads = [];
-    }
-    const sortKey = SORT_KEYS[query.sortProp?.toLowerCase() ?? 'created'] ?? SORT_KEYS.created!;
-    // Creation order is the tie-breaker, so the sort is stable and ascending-by-created is insertion order.
-    const ordered = leads.map((lead, index) => ({ lead, index, key: sortKey(lead) }));
-    ordered.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
-    if (!query.isAscending) ordered.reverse();
-    const page = ordered.slice(query.skip, query.skip + query.limit);
-    return { count: leads.length, results: page.map(({ lead }) => toLeadView(lead)) };
+  /** Every lead of the outbound with that externalId, in creation order. */
+  allByExternalId(outboundId: string, externalId: string): readonly SandboxLead[] {
+    return this.#byExternalId.get(`${outboundId}\u0000${externalId}`) ?? [];
   }
 
-  clear(): void {
+  /** The outbound's leads in creation order (the store's own array: do not change it). */
+  inOutbound(outboundId: string): readonly SandboxLead[] {
+    return this.#byOutbound.get(outboundId) ?? [];
+  }
+
+  /** The held leads a selection names: unknown ids are left out; a count takes the first leads held. */
+  select(selection: LeadSelection, defaultOutboundId: string): SandboxLead[] {
+    if ('leadIds' in selection) {
+      return selection.leadIds.flatMap((id) => this.#byId.get(id) ?? []);
+    }
+    return this.inOutbound(selection.outboundId ?? defaultOutboundId).slice(0, selection.count);
+  }
+
+  /** Applies the values given; a new externalId moves the lead in that index, keeping creation order. */
+  update(lead: SandboxLead, changes: UpdateLeadInput): void {
+    const { externalId } = changes;
+    if (externalId !== undefined && externalId !== lead.externalId) {
+      if (lead.externalId !== null) this.#unindexExternal(lead);
+      lead.externalId = externalId;
+      const list = listAt(this.#byExternalId, externalKey(lead));
+      list.push(lead);
+      list.sort(byCreation);
+    }
+    if (changes.phoneNumber !== undefined) lead.phoneNumber = changes.phoneNumber;
+    if (changes.timeZoneId !== undefined) lead.timeZoneId = changes.timeZoneId;
+    if (changes.callData !== undefined) lead.callData = changes.callData;
+    if (changes.status !== undefined) lead.status = changes.status;
+  }
+
+  /** Removes these held leads. O(leads held) per call, so callers remove a whole request's leads at once. */
+  remove(leads: readonly SandboxLead[]): void {
+    const gone = new Set(leads.filter((lead) => this.#byId.get(lead.id) === lead));
+    if (gone.size === 0) return;
+    const outbounds = new Set<string>();
+    for (const lead of gone) {
+      this.#byId.delete(lead.id);
+      if (lead.externalId !== null) this.#unindexExternal(lead);
+      outbounds.add(lead.outboundId);
+      this.removed.push(lead);
+    }
+    keepInPlace(this.all, (lead) => !gone.has(lead));
+    for (const outboundId of outbounds) {
+      const list = this.#byOutbound.get(outboundId);
+      if (list !== undefined) keepInPlace(list, (lead) => !gone.has(lead));
+    }
+  }
+
+  #unindexExternal(lead: SandboxLead): void {
+    const key = externalKey(lead);
+    const list = this.#byExternalId.get(key);
+    if (list === undefined) return;
+    keepInPlace(list, (other) => other !== lead);
+    if (list.length === 0) this.#byExternalId.delete(key);
+  }
+
+  /** Makes the leads held now the ones `reset()` brings back. */
+  keepAsInitial(): void {
+    this.#initial = this.all.map(copyOf);
+  }
+
+  /**
+   * Forgets every lead, held and removed, and the count of created ones, then holds again copies of the
+   * initial leads, with their ids, statuses and callData as they were when kept.
+   */
+  reset(): void {
     this.#created = 0;
     this.all.length = 0;
+    this.removed.length = 0;
     this.#byId.clear();
     this.#byExternalId.clear();
     this.#byOutbound.clear();
+    for (const lead of this.#initial) this.#hold(copyOf(lead));
   }
 }
 
-function externalKey(outboundId: string, externalId: string): string {
-  return `${outboundId}\u0000${externalId}`;
+function copyOf(lead: SandboxLead): SandboxLead {
+  return { ...lead, callData: lead.callData === null ? null : { ...lead.callData } };
+}
+
+function externalKey(lead: SandboxLead): string {
+  return `${lead.outboundId}\u0000${lead.externalId}`;
+}
+
+function listAt<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (list === undefined) map.set(key, (list = []));
+  return list;
+}
+
+export function byCreation(a: SandboxLead, b: SandboxLead): number {
+  return a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Drops the items that fail `keep`, in one pass, keeping the order and the array's identity. */
+function keepInPlace<T>(array: T[], keep: (item: T) => boolean): void {
+  let kept = 0;
+  for (const item of array) if (keep(item)) array[kept++] = item;
+  array.length = kept;
 }

@@ -2,9 +2,10 @@ import type { IncomingMessage } from 'node:http';
 
 /** What an API request asks for, read from its method and path. */
 export type Route =
-  | { kind: 'addLead' | 'search'; outboundId: string }
+  | { kind: 'addLead' | 'search' | 'deleteLeads' | 'deleteByExternalIds'; outboundId: string }
   | { kind: 'byExternalId'; outboundId: string; externalId: string }
   | { kind: 'byId'; outboundId: string; leadId: string }
+  | { kind: 'updateLead'; outboundId: string; leadId: string }
   | { kind: 'control'; name: string }
   | { kind: 'unknown' };
 
@@ -35,6 +36,14 @@ export function matchRoute(method: string, url: string): Route {
   }
   if (parts.length === 4 && method === 'PUT' && is(lead, 'lead')) return { kind: 'addLead', outboundId };
   if (parts.length === 4 && method === 'POST' && is(lead, 'leads')) return { kind: 'search', outboundId };
+  if (method === 'DELETE' && is(lead, 'leads')) {
+    if (parts.length === 4) return { kind: 'deleteLeads', outboundId };
+    if (parts.length === 5 && is(fourth, 'external')) return { kind: 'deleteByExternalIds', outboundId };
+    return { kind: 'unknown' };
+  }
+  if (parts.length === 5 && method === 'PUT' && is(lead, 'lead') && fourth !== undefined) {
+    return { kind: 'updateLead', outboundId, leadId: fourth };
+  }
   if (method !== 'GET' || !is(lead, 'lead') || fourth === undefined) return { kind: 'unknown' };
   if (parts.length === 5) return { kind: 'byId', outboundId, leadId: fourth };
   if (parts.length === 6 && is(fourth, 'external') && fifth !== undefined) {

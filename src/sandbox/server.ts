@@ -2,15 +2,33 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { answerApi } from './api.js';
+import type { ApiState } from './api.js';
+import { answerControl, changeStatus, placeLeads } from './control.js';
+import type { LeadSelection, Parsed, PlatformLead } from './control-bodies.js';
+import { findDuplicates } from './duplicates.js';
+import type { DuplicateGroup } from './duplicates.js';
 import { FaultInjector } from './faults.js';
-import type { FaultDecision, Faults, ScriptedAnswer } from './faults.js';
-import { LeadsStore, problem, readJson, toLeadView, validateAddLead, validateSearch } from './leads-store.js';
-import type { JsonBody, SandboxLead } from './leads-store.js';
+import type { Faults, ScriptedAnswer } from './faults.js';
+import type { LeadStatus } from './lead-status.js';
+import { byCreation, LeadsStore } from './leads-store.js';
+import type { SandboxLead } from './leads-store.js';
+import { JSON_TYPE, writeOutcome } from './responses.js';
 import { isAuthorized, matchRoute, readText } from './routes.js';
-import type { Route } from './routes.js';
+import { SlidingWindowPeak } from './sliding-window-peak.js';
+import { TouchCounter } from './touches.js';
+import type { SandboxTouches } from './touches.js';
+import { readJson } from './validation.js';
 
+export type { LeadSelection, PlatformLead } from './control-bodies.js';
+export type { DuplicateGroup } from './duplicates.js';
 export type { Faults, ScriptedAnswer } from './faults.js';
-export type { LeadView, SandboxLead } from './leads-store.js';
+export { LEAD_STATUSES } from './lead-status.js';
+export type { LeadStatus, LeadStatusName } from './lead-status.js';
+export type { LeadView } from './lead-view.js';
+export type { SandboxLead } from './leads-store.js';
+export type { SearchPage } from './search-leads.js';
+export type { LeadTouches, SandboxTouches } from './touches.js';
 
 export const SANDBOX_TOKEN = 'sandbox-account:sandbox-secret';
 export const SANDBOX_OUTBOUND = 'sandbox-outbound';
@@ -33,11 +51,21 @@ export interface SandboxOptions {
    */
   readonly recordRequests?: boolean;
   /**
-   * Keep every created lead (`leads`, Get Lead, Search Leads). Default true. Turned off, leads are only
+   * Keep every lead Add Lead creates (`leads`, Get Lead, Search Leads). Default true. Turned off, they are only
    * counted (`stats().created`) and lookups answer 404, so a client that looks a lead up after a dropped
-   * answer would send it again: for benchmarks without connection faults only.
+   * answer would send it again: for benchmarks without connection faults only. Platform leads are kept anyway.
    */
   readonly recordLeads?: boolean;
+  /**
+   * Leads the campaigns hold from the start, as if added by hand on the platform (`origin: 'platform'`, not
+   * counted in `stats().created`). `reset()` brings them back as they were. Default none.
+   */
+  readonly initialLeads?: readonly PlatformLead[];
+  /**
+   * The most leads one Search Leads page holds, whatever its `limit` asks; `count` still tells the total, as
+   * NLPearl may cap pages without saying so. Default 100.
+   */
+  readonly searchPageCap?: number;
 }
 
 /** One API request (control endpoints are not recorded). The token itself is never stored. */
@@ -66,27 +94,37 @@ export interface Sandbox {
   readonly url: string;
   readonly port: number;
   readonly token: string;
-  /** Every created lead, in creation order; empty when started with `recordLeads: false`. */
+  /** Every lead the campaigns hold, in creation order; only platform leads with `recordLeads: false`. */
   readonly leads: SandboxLead[];
+  /** Every lead Delete Leads removed, in removal order. */
+  readonly removed: SandboxLead[];
   /** Every API request, in arrival order; empty when started with `recordRequests: false`. */
   readonly requests: SandboxRequest[];
   setFaults(faults: Partial<Faults>): void;
   enqueue(...answers: ScriptedAnswer[]): void;
   stats(): SandboxStats;
-  /** Forgets leads, requests, scripted answers and counters, and reseeds the PRNG; keeps the faults. */
+  /** How often Update Lead and Delete Leads named each lead (a copy; also `GET /_sandbox/touches`). */
+  touches(): SandboxTouches;
+  /**
+   * Leads of one outbound that share a phone number or an externalId, among the leads held (also `GET
+   * /_sandbox/duplicates`), or also among those removed. Empty when no lead was created twice.
+   */
+  duplicates(options?: { includeRemoved?: boolean }): DuplicateGroup[];
+  /** Adds leads as if by hand on the platform (also `POST /_sandbox/leads` with an array); throws on a bad one. */
+  addLeads(leads: readonly PlatformLead[]): SandboxLead[];
+  /**
+   * Sets the status of the leads selected, as calls in the campaign would (also `POST /_sandbox/lead-status`
+   * with `{status, leadIds}` or `{status, count, outboundId?}`); answers the ids changed, unknown ones left out.
+   */
+  setLeadStatus(selection: LeadSelection, status: LeadStatus): string[];
+  /**
+   * Forgets leads, requests, scripted answers and counters, and reseeds the PRNG; keeps the faults. The
+   * initial leads come back as they were at the start, with the same ids; leads added later by hand do not.
+   */
   reset(): void;
   /** Destroys every socket, hung ones included, so it never waits. */
   close(): Promise<void>;
 }
-
-/** Where a response goes: an answer, a destroyed socket, or nothing at all. */
-type Outcome =
-  | { kind: 'send'; status: number; headers: Record<string, string | number>; payload: string }
-  | { kind: 'destroy' }
-  | { kind: 'hang' };
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const token = options.token ?? SANDBOX_TOKEN;
@@ -97,6 +135,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const requests: SandboxRequest[] = [];
   let requestCount = 0;
   const peak = new SlidingWindowPeak(1000);
+  const searchPageCap = options.searchPageCap ?? 100;
+  if (!Number.isInteger(searchPageCap) || searchPageCap < 1) {
+    throw new RangeError(
+      `Invalid sandbox option searchPageCap: expected a whole number ≥ 1, got ${searchPageCap}`,
+    );
+  }
+  const touches = new TouchCounter();
+  const state: ApiState = { outbounds, injector, store, peak, touches, searchPageCap };
+  orThrow('initialLeads', placeLeads(state, options.initialLeads ?? [], Date.now()));
+  store.keepAsInitial();
   let byStatus: Record<string, number> = {};
   const timers = new Set<NodeJS.Timeout>();
 
@@ -116,8 +164,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     maxPerSecond: peak.max,
   });
 
+  const duplicates = (options: { includeRemoved?: boolean } = {}): DuplicateGroup[] =>
+    findDuplicates(
+      options.includeRemoved === true ? [...store.all, ...store.removed].sort(byCreation) : store.all,
+    );
+
   const reset = (): void => {
-    store.clear();
+    store.reset();
+    touches.clear();
     requests.length = 0;
     requestCount = 0;
     byStatus = {};
@@ -130,7 +184,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const now = performance.now();
     const route = matchRoute(req.method ?? '', req.url ?? '/');
     const body = readJson(await readText(req));
-    if (route.kind === 'control') return control(route.name, body, res);
+    if (route.kind === 'control') {
+      const outcome = answerControl({ state, stats, duplicates, reset }, route.name, body);
+      return outcome.kind === 'send' ? writeOutcome(res, outcome) : undefined;
+    }
 
     const record: SandboxRequest = {
       method: req.method ?? '',
@@ -142,7 +199,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     requestCount += 1;
     if (recordRequests) requests.push(record);
-    const outcome = answer(route, record, body, now);
+    const outcome = answerApi(state, route, record.authorized, body, now);
     const status = outcome.kind === 'send' ? outcome.status : 0;
     record.status = status;
     byStatus[status] = (byStatus[status] ?? 0) + 1;
@@ -158,88 +215,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       req.socket.destroy();
       return;
     }
-    res.writeHead(outcome.status, {
-      ...outcome.headers,
-      'content-length': Buffer.byteLength(outcome.payload),
-    });
-    res.end(outcome.payload);
-  }
-
-  /** The API's behaviour, in NLPearl's order: revocation, authentication, outbound, faults, validation. */
-  function answer(
-    route: Exclude<Route, { kind: 'control' }>,
-    record: SandboxRequest,
-    body: JsonBody,
-    now: number,
-  ): Outcome {
-    if (route.kind === 'unknown') return empty(404);
-    if (route.kind === 'addLead') peak.note(now);
-    const revoked = route.kind === 'addLead' ? injector.countAddLead() : injector.revoked;
-    if (revoked || !record.authorized) return empty(401, { 'www-authenticate': 'Bearer' });
-    if (!outbounds.has(route.outboundId)) return empty(404);
-
-    if (route.kind === 'byId' || route.kind === 'byExternalId') {
-      const lead =
-        route.kind === 'byId'
-          ? store.byId(route.outboundId, route.leadId)
-          : store.byExternalId(route.outboundId, route.externalId);
-      return lead === undefined ? empty(404) : json(200, toLeadView(lead));
-    }
-    if (route.kind === 'search') {
-      const query = validateSearch(body);
-      if (!query.ok) return json(400, query.problem, PROBLEM_TYPE);
-      return json(200, store.search(route.outboundId, query.value));
-    }
-    return addLead(route.outboundId, body, injector.decide(now));
-  }
-
-  function addLead(outboundId: string, body: JsonBody, fault: FaultDecision): Outcome {
-    switch (fault.kind) {
-      case 'answer':
-        return scripted(fault);
-      case 'drop':
-        return { kind: 'destroy' };
-      case 'hang':
-        return { kind: 'hang' };
-    }
-    // The remaining decisions need a lead: an invalid body is answered 400 whatever was drawn.
-    const input = validateAddLead(body);
-    if (!input.ok) return json(400, input.problem, PROBLEM_TYPE);
-    const lead = store.add(outboundId, input.value, Date.now());
-    if (fault.kind === 'createThenDrop') return { kind: 'destroy' };
-    if (fault.kind === 'textPlain') {
-      return {
-        kind: 'send',
-        status: 200,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-        payload: lead.id,
-      };
-    }
-    return json(200, { leadId: lead.id });
-  }
-
-  function control(name: string, body: JsonBody, res: ServerResponse): void {
-    let outcome: Outcome;
-    if (name === 'GET stats') outcome = json(200, stats());
-    else if (name === 'GET leads') outcome = json(200, store.all);
-    else if (name === 'GET faults') outcome = json(200, injector.faults);
-    else if (name === 'POST reset') {
-      reset();
-      outcome = empty(204);
-    } else if (name === 'POST faults') {
-      try {
-        injector.set(body.kind === 'json' ? body.value : {});
-        outcome = empty(204);
-      } catch (error) {
-        outcome = json(400, problem({ faults: [(error as Error).message] }), PROBLEM_TYPE);
-      }
-    } else outcome = empty(404);
-    if (outcome.kind !== 'send') return;
-    res.writeHead(outcome.status, {
-      ...outcome.headers,
-      'content-length': Buffer.byteLength(outcome.payload),
-    });
-    res.end(outcome.payload);
+    writeOutcome(res, outcome);
   }
 
   const server = createServer((req, res) => {
@@ -271,10 +247,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port: address.port,
     token,
     leads: store.all,
+    removed: store.removed,
     requests,
     setFaults: (faults) => injector.set(faults),
     enqueue: (...answers) => injector.enqueue(answers),
     stats,
+    touches: () => touches.snapshot(),
+    duplicates,
+    addLeads: (leads) => orThrow('leads', placeLeads(state, leads, Date.now())),
+    setLeadStatus: (selection, status) =>
+      orThrow('lead-status', changeStatus(state, { ...selection, status })),
     reset,
     close() {
       closing ??= new Promise<void>((resolve) => {
@@ -289,58 +271,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
-function empty(status: number, headers: Record<string, string> = {}): Outcome {
-  return { kind: 'send', status, headers, payload: '' };
-}
-
-function json(status: number, value: unknown, contentType = JSON_TYPE): Outcome {
-  return { kind: 'send', status, headers: { 'content-type': contentType }, payload: JSON.stringify(value) };
-}
-
-function scripted(answer: { status: number; body?: unknown; headers?: Record<string, string> }): Outcome {
-  const { status, body, headers = {} } = answer;
-  if (body === undefined) return empty(status, headers);
-  if (typeof body === 'string') {
-    return {
-      kind: 'send',
-      status,
-      headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
-      payload: body,
-    };
-  }
-  return {
-    kind: 'send',
-    status,
-    headers: { 'content-type': JSON_TYPE, ...headers },
-    payload: JSON.stringify(body),
-  };
-}
-
-/**
- * The largest number of events in any window of `windowMs`. Keeps only the timestamps still inside the window
- * (a deque over an array), so each event costs amortised O(1) even over hundreds of thousands of requests.
- */
-class SlidingWindowPeak {
-  #times: number[] = [];
-  #head = 0;
-  max = 0;
-
-  constructor(readonly windowMs: number) {}
-
-  note(now: number): void {
-    this.#times.push(now);
-    while (this.#times[this.#head]! <= now - this.windowMs) this.#head += 1;
-    const inWindow = this.#times.length - this.#head;
-    if (inWindow > this.max) this.max = inWindow;
-    if (this.#head > 1024 && this.#head * 2 > this.#times.length) {
-      this.#times = this.#times.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-
-  reset(): void {
-    this.#times = [];
-    this.#head = 0;
-    this.max = 0;
-  }
+/** A typo in a test's sandbox setup fails loudly, naming every issue. */
+function orThrow<T>(what: string, parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new RangeError(`Invalid sandbox ${what}: ${parsed.issues.join('; ')}`);
+  return parsed.value;
 }

@@ -46,6 +46,8 @@ export const FAULT_SWITCHES = {
   rateCreateThenDrop: share('share created, then dropped without an answer'),
   rateTextPlain: share('share answered 200 text/plain with the bare leadId'),
   rateHang: share('share never answered; the lead is not created'),
+  // The spec makes leadId nullable: a client must take this answer as an outcome unknown.
+  rateNoLeadId: share('share created, then answered 200 {"leadId": null}'),
   revokeAfter: {
     type: 'number',
     integer: true,

@@ -1,3 +1,4 @@
+import type { LeadPage, LeadView } from './nlpearl-api.js';
 import type { AttemptFailure } from './retry-policy.js';
 
 /** What one HTTP attempt came to: a value, or a failure the retry policy can judge and a user can read. */
@@ -70,6 +71,47 @@ export function parseLeadId(body: string): string | undefined {
     return undefined;
   }
   return /^[\w.:-]{1,200}$/.test(text) ? text : undefined;
+}
+
+/** Reads Search Leads' `{count, results: [{id, phoneNumber, …}]}`; undefined when it is not that. */
+export function parseLeadPage(body: string): LeadPage | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { count, results } = parsed as { count?: unknown; results?: unknown };
+  if (typeof count !== 'number' || !Array.isArray(results)) return undefined;
+  const leads = (results as unknown[]).map(toLeadView).filter((lead) => lead !== undefined);
+  return { count, results: leads };
+}
+
+/** Reads Get Lead's lead view; undefined when it is not one. */
+export function parseLeadView(body: string): LeadView | undefined {
+  try {
+    return toLeadView(JSON.parse(body));
+  } catch {
+    return undefined;
+  }
+}
+
+function toLeadView(item: unknown): LeadView | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const lead = item as Record<string, unknown>;
+  if (typeof lead.id !== 'string' || typeof lead.phoneNumber !== 'string') return undefined;
+  return {
+    id: lead.id,
+    phoneNumber: lead.phoneNumber,
+    externalId: typeof lead.externalId === 'string' ? lead.externalId : null,
+    status: typeof lead.status === 'number' || typeof lead.status === 'string' ? lead.status : null,
+    timeZone: typeof lead.timeZone === 'number' || typeof lead.timeZone === 'string' ? lead.timeZone : null,
+    callData:
+      typeof lead.callData === 'object' && lead.callData !== null
+        ? (lead.callData as Record<string, unknown>)
+        : null,
+  };
 }
 
 function oneLine(text: string): string {

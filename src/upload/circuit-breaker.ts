@@ -1,3 +1,4 @@
+import type { Clock } from './clock.js';
 import type { Pacer } from './send-lead.js';
 
 export interface CircuitBreakerOptions {
@@ -23,8 +24,7 @@ export interface BreakerEvents {
   readonly onClose: (downMs: number) => void;
   /** The API stayed down past maxOpenMs. */
   readonly onGiveUp: (downMs: number) => void;
-  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  readonly now: () => number;
+  readonly clock: Clock;
 }
 
 /**
@@ -78,19 +78,19 @@ export class CircuitBreaker implements Pacer {
   }
 
   async #recover(signal: AbortSignal): Promise<void> {
-    const since = this.#events.now();
+    const since = this.#events.clock.now();
     let wait = this.#options.probeIntervalMs;
     for (;;) {
       try {
-        await this.#events.sleep(wait, signal);
+        await this.#events.clock.sleep(wait, signal);
       } catch {
         return;
       }
       if (await this.#events.probe()) {
-        this.#events.onClose(this.#events.now() - since);
+        this.#events.onClose(this.#events.clock.now() - since);
         return;
       }
-      const down = this.#events.now() - since;
+      const down = this.#events.clock.now() - since;
       if (down >= this.#options.maxOpenMs) {
         this.#events.onGiveUp(down);
         return;

@@ -3,7 +3,14 @@ import https from 'node:https';
 import got, { RequestError, type Got, type Response } from 'got';
 import { SecretRedactor } from '../redact.js';
 import type { LeadBody } from '../types.js';
-import { describeHttpFailure, parseLeadId, type ApiAnswer } from './api-answer.js';
+import {
+  describeHttpFailure,
+  parseLeadId,
+  parseLeadPage,
+  parseLeadView,
+  type ApiAnswer,
+} from './api-answer.js';
+import type { LeadPage, LeadPatch, LeadView, NlpearlApi } from './nlpearl-api.js';
 
 export interface NlpearlClientOptions {
   readonly apiUrl: string;
@@ -17,10 +24,10 @@ export interface NlpearlClientOptions {
 }
 
 /**
- * The three NLPearl calls an importer needs, one attempt each: retrying is the caller's decision. Answers
- * are data (`ApiAnswer`); nothing here throws for an HTTP status or a network fault.
+ * NLPearl's calls, one attempt each: retrying is the caller's decision. Answers are data (`ApiAnswer`);
+ * nothing here throws for an HTTP status or a network fault.
  */
-export class NlpearlClient {
+export class NlpearlClient implements NlpearlApi {
   readonly #got: Got;
   readonly #agents: { http: http.Agent; https: https.Agent };
   readonly #base: string;
@@ -52,50 +59,106 @@ export class NlpearlClient {
     });
   }
 
-  /** `PUT /v1/Outbound/{outboundId}/Lead` → the new lead's id. */
+  /**
+   * `PUT /v1/Outbound/{outboundId}/Lead` → the new lead's id. A 2xx answer without one (the spec makes
+   * `leadId` nullable) is the failure `no-lead-id`: the lead was most likely created, so it is looked up before
+   * anything is sent again.
+   */
   async addLead(body: LeadBody, signal?: AbortSignal): Promise<ApiAnswer<string>> {
     const answer = await this.#send('PUT', '/Lead', JSON.stringify(body), signal);
     if (!answer.ok) return answer;
     const leadId = parseLeadId(answer.value.body);
-    if (leadId === undefined) {
-      return {
-        ok: false,
-        failure: { kind: 'http', status: 502 },
-        message: `HTTP ${answer.value.statusCode}: the answer held no leadId`,
-      };
-    }
-    return { ok: true, value: leadId };
+    if (leadId !== undefined) return { ok: true, value: leadId };
+    const status = answer.value.statusCode;
+    return {
+      ok: false,
+      failure: { kind: 'no-lead-id', status },
+      message: `HTTP ${status} without a leadId`,
+    };
   }
 
   /** `POST /v1/Outbound/{outboundId}/Leads` with limit 1: proves the token and the outbound id, cheaply. */
   async checkAccess(signal?: AbortSignal): Promise<ApiAnswer<true>> {
-    const body = JSON.stringify({ skip: 0, limit: 1, isAscending: true });
-    const answer = await this.#send('POST', '/Leads', body, signal);
+    const answer = await this.searchLeads({ skip: 0, limit: 1 }, signal);
     return answer.ok ? { ok: true, value: true } : answer;
   }
 
-  /**
-   * `GET /v1/Outbound/{outboundId}/Lead/External/{externalId}` → the lead's id, or undefined when no lead has
-   * it. What the API answers for "none" is undocumented (404 or 400); both mean not found.
-   */
-  async findLeadByExternalId(
-    externalId: string,
+  /** `POST /v1/Outbound/{outboundId}/Leads`: one page of leads, oldest first. */
+  async searchLeads(
+    page: { skip: number; limit: number; searchInput?: string },
     signal?: AbortSignal,
-  ): Promise<ApiAnswer<string | undefined>> {
+  ): Promise<ApiAnswer<LeadPage>> {
+    const body = JSON.stringify({ ...page, isAscending: true });
+    const answer = await this.#send('POST', '/Leads', body, signal);
+    if (!answer.ok) return answer;
+    const parsed = parseLeadPage(answer.value.body);
+    if (parsed !== undefined) return { ok: true, value: parsed };
+    return {
+      ok: false,
+      failure: { kind: 'http', status: 502 },
+      message: `HTTP ${answer.value.statusCode}: Search Leads answered without {count, results}`,
+    };
+  }
+
+  /**
+   * The lead already in the campaign for this body: `GET …/Lead/External/{externalId}` when it has one (what
+   * the API answers for "none" is undocumented, 404 or 400: both mean not found), else Search Leads by its
+   * phone number, keeping only an exact match.
+   */
+  async findLead(body: LeadBody, signal?: AbortSignal): Promise<ApiAnswer<string | undefined>> {
+    if (body.externalId === undefined) return this.#findByPhone(body.phoneNumber, signal);
+    const path = `/Lead/External/${encodeURIComponent(body.externalId)}`;
+    const answer = await this.#send('GET', path, undefined, signal);
+    if (answer.ok) return { ok: true, value: parseLeadId(answer.value.body) };
+    const { failure } = answer;
+    if (failure.kind === 'http' && (failure.status === 404 || failure.status === 400)) {
+      return { ok: true, value: undefined };
+    }
+    return answer;
+  }
+
+  async #findByPhone(phone: string, signal?: AbortSignal): Promise<ApiAnswer<string | undefined>> {
+    const digits = phone.replace(/\D/g, '');
+    const answer = await this.searchLeads({ skip: 0, limit: 20, searchInput: digits }, signal);
+    if (!answer.ok) return answer;
+    const match = answer.value.results.find((lead) => lead.phoneNumber.replace(/\D/g, '') === digits);
+    return { ok: true, value: match?.id };
+  }
+
+  /**
+   * `PUT /v1/Outbound/{outboundId}/Lead/{leadId}`: only the fields given change (a changed body, or `status`
+   * 130 Completed so the campaign stops calling the lead). Idempotent, so it is safe to retry.
+   */
+  async updateLead(leadId: string, patch: LeadPatch, signal?: AbortSignal): Promise<ApiAnswer<true>> {
     const answer = await this.#send(
-      'GET',
-      `/Lead/External/${encodeURIComponent(externalId)}`,
-      undefined,
+      'PUT',
+      `/Lead/${encodeURIComponent(leadId)}`,
+      JSON.stringify(patch),
       signal,
     );
+    return answer.ok ? { ok: true, value: true } : answer;
+  }
+
+  /** `DELETE /v1/Outbound/{outboundId}/Leads` with `{leadIds}`. Deleting a lead twice is harmless. */
+  async deleteLeads(leadIds: readonly string[], signal?: AbortSignal): Promise<ApiAnswer<true>> {
+    const answer = await this.#send('DELETE', '/Leads', JSON.stringify({ leadIds }), signal);
+    return answer.ok ? { ok: true, value: true } : answer;
+  }
+
+  /** `GET /v1/Outbound/{outboundId}/Lead/{leadId}` → the lead as the campaign holds it; undefined on 404. */
+  async getLead(leadId: string, signal?: AbortSignal): Promise<ApiAnswer<LeadView | undefined>> {
+    const answer = await this.#send('GET', `/Lead/${encodeURIComponent(leadId)}`, undefined, signal);
     if (!answer.ok) {
       const { failure } = answer;
-      if (failure.kind === 'http' && (failure.status === 404 || failure.status === 400)) {
-        return { ok: true, value: undefined };
-      }
-      return answer;
+      return failure.kind === 'http' && failure.status === 404 ? { ok: true, value: undefined } : answer;
     }
-    return { ok: true, value: parseLeadId(answer.value.body) };
+    const view = parseLeadView(answer.value.body);
+    if (view !== undefined) return { ok: true, value: view };
+    return {
+      ok: false,
+      failure: { kind: 'http', status: 502 },
+      message: `HTTP ${answer.value.statusCode}: Get Lead answered without a lead`,
+    };
   }
 
   /** Closes the keep-alive sockets, so the process can exit. */
@@ -105,7 +168,7 @@ export class NlpearlClient {
   }
 
   async #send(
-    method: 'PUT' | 'POST' | 'GET',
+    method: 'PUT' | 'POST' | 'GET' | 'DELETE',
     path: string,
     body: string | undefined,
     signal: AbortSignal | undefined,

@@ -42,7 +42,10 @@ const OUTCOME_UNKNOWN_CODES: ReadonlySet<string> = new Set([
 ]);
 
 export type AttemptFailure =
-  { kind: 'http'; status: number; retryAfter?: string | undefined } | { kind: 'network'; code: string };
+  | { kind: 'http'; status: number; retryAfter?: string | undefined }
+  | { kind: 'network'; code: string }
+  /** A 2xx answer without a leadId (the spec makes it nullable): the lead was most likely created. */
+  | { kind: 'no-lead-id'; status: number };
 
 export interface RetryPolicyOptions {
   /** Retries after the first attempt. */
@@ -65,11 +68,26 @@ export const DEFAULT_RETRY_POLICY: RetryPolicyOptions = {
 export type RetryDecision = { retry: false } | { retry: true; delayMs: number };
 
 export function isRetryable(failure: AttemptFailure): boolean {
-  return failure.kind === 'http' ? RETRY_STATUSES.has(failure.status) : RETRY_NETWORK_CODES.has(failure.code);
+  switch (failure.kind) {
+    case 'http':
+      return RETRY_STATUSES.has(failure.status);
+    case 'network':
+      return RETRY_NETWORK_CODES.has(failure.code);
+    case 'no-lead-id':
+      return true; // sent again only after a lookup by externalId found no lead
+  }
 }
 
+/** Whether the server may have created the lead although we have no id for it: look it up before resending. */
 export function outcomeUnknown(failure: AttemptFailure): boolean {
-  return failure.kind === 'http' ? failure.status === 504 : OUTCOME_UNKNOWN_CODES.has(failure.code);
+  switch (failure.kind) {
+    case 'http':
+      return failure.status === 504;
+    case 'network':
+      return OUTCOME_UNKNOWN_CODES.has(failure.code);
+    case 'no-lead-id':
+      return true;
+  }
 }
 
 /**
@@ -85,14 +103,26 @@ export function decideRetry(
   now: number,
 ): RetryDecision {
   if (attempt > options.retries || !isRetryable(failure)) return { retry: false };
-  if (failure.kind === 'http' && failure.retryAfter !== undefined) {
-    const wait = parseRetryAfter(failure.retryAfter, now);
-    if (wait !== undefined) return { retry: true, delayMs: Math.min(wait, options.maxRetryAfterMs) };
-  }
+  const asked = serverPause(failure, options, now);
+  if (asked !== undefined) return { retry: true, delayMs: asked };
   // "Equal jitter": at least half the exponential delay, so retries keep backing off, and a random rest that
   // spreads the retries of many rows that failed together.
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   return { retry: true, delayMs: Math.round(ceiling / 2 + (random * ceiling) / 2) };
+}
+
+/**
+ * How long the server asked us to wait (its Retry-After), capped by `maxRetryAfterMs`: the one place a
+ * Retry-After is read. The pacer pauses all sending for it; the row's own retry waits it too.
+ */
+export function serverPause(
+  failure: AttemptFailure,
+  options: RetryPolicyOptions,
+  now: number,
+): number | undefined {
+  if (failure.kind !== 'http' || failure.retryAfter === undefined) return undefined;
+  const wait = parseRetryAfter(failure.retryAfter, now);
+  return wait === undefined ? undefined : Math.min(wait, options.maxRetryAfterMs);
 }
 
 /** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). Returns milliseconds to wait. */

@@ -1,22 +1,14 @@
 import type { LeadBody } from '../types.js';
 import type { ApiAnswer } from './api-answer.js';
-import {
-  decideRetry,
-  outcomeUnknown,
-  parseRetryAfter,
-  type AttemptFailure,
-  type RetryPolicyOptions,
-} from './retry-policy.js';
+import type { Clock } from './clock.js';
+import type { LeadApi } from './nlpearl-api.js';
+import { fatalReason, judgeFailure, paced, type FatalReason } from './attempts.js';
+import { outcomeUnknown, type AttemptFailure, type RetryPolicyOptions } from './retry-policy.js';
 
-/** The slice of the client a send needs; tests pass their own. */
-export interface LeadApi {
-  addLead(body: LeadBody, signal?: AbortSignal): Promise<ApiAnswer<string>>;
-  findLeadByExternalId(externalId: string, signal?: AbortSignal): Promise<ApiAnswer<string | undefined>>;
-}
-
-/** Paces every request, first tries and retries alike (see RateLimiter). */
+/** Paces every request, first tries, retries and lookups alike (see RateLimiter, CircuitBreaker). */
 export interface Pacer {
   acquire(signal?: AbortSignal): Promise<void>;
+  /** A 429; `retryAfterMs` is the server's pause, already parsed and capped (retry-policy's serverPause). */
   onThrottled(retryAfterMs?: number): void;
   onSuccess(): void;
   /** A 5xx or network fault: the circuit breaker counts these. */
@@ -29,47 +21,51 @@ export interface SendContext {
   readonly policy: RetryPolicyOptions;
   /** Aborted for a graceful stop: no new attempt starts; one already sent is let finish. */
   readonly stop: AbortSignal;
-  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly clock: Clock;
   readonly random: () => number;
-  readonly now: () => number;
 }
 
-/** Why a run must stop when the API answers this to one row. */
-export type FatalReason = 'credentials' | 'outbound';
-
 export type SendOutcome =
-  | { status: 'created'; leadId: string; attempts: number; foundByLookup: boolean }
+  /** `leadId` is missing only when NLPearl answered 2xx without one and no lookup could find it (`note`). */
+  | { status: 'created'; leadId?: string; attempts: number; foundByLookup: boolean; note?: string }
   | { status: 'failed'; error: string; attempts: number; fatal?: FatalReason }
   /** The run stopped after an attempt whose outcome is unknown: the row may or may not exist. */
   | { status: 'unknown'; error: string; attempts: number }
-  /** The run stopped before this row's first attempt. */
+  /** The run stopped before this row's first request. */
   | { status: 'not-sent' };
 
 export interface SendHooks {
   /**
    * Called once, just before the first request of this row goes out (the crash journal's "sending"); the
-   * request waits for it, and a rejection (the results file cannot be written) ends the send with it.
+   * request waits for it, and a rejection (the results file cannot be written) ends the send unsent.
    */
   readonly beforeFirstRequest: () => void | Promise<void>;
   /** The row may already exist (an earlier run crashed while sending it): look it up before sending. */
   readonly mayExist?: boolean;
 }
 
+export const NO_LEAD_ID_NOTE =
+  'NLPearl answered without a leadId and no lead with this phone number was found; the lead was most likely created, so it was not sent again';
+
 /**
- * Sends one lead until it is created, fails for good, or the run stops. Before resending a lead whose last
- * attempt may have reached the server, it looks the lead up by externalId, so nobody is called twice.
+ * Sends one lead until it is created, fails for good, or the run stops. Whenever the lead may exist already
+ * (an answer lost after the body left, a 2xx without a leadId, an earlier run that crashed), it is looked up
+ * (by externalId, else by phone number) before anything is sent again, so nobody is called twice.
  */
 export async function sendLead(body: LeadBody, context: SendContext, hooks: SendHooks): Promise<SendOutcome> {
-  const { api, pacer, policy, stop } = context;
+  const { api, pacer, stop } = context;
   let attempts = 0;
   let lookups = 0;
   let requests = 0;
-  let unknown = hooks.mayExist === true;
   let lastError = '';
+  /** Why the lead may already exist; undefined when it certainly does not. */
+  let doubt: 'earlier-run' | 'lost-answer' | 'no-lead-id' | undefined = hooks.mayExist
+    ? 'earlier-run'
+    : undefined;
 
   const stopped = (): SendOutcome => {
     if (requests === 0) return { status: 'not-sent' };
-    if (unknown)
+    if (doubt !== undefined)
       return { status: 'unknown', error: `run stopped; outcome unknown after: ${lastError}`, attempts };
     return {
       status: 'failed',
@@ -77,63 +73,58 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
       attempts,
     };
   };
+  /** Waits for the pacer (and journals the row before its first request); false when the run stopped. */
   const begin = async (): Promise<boolean> => {
-    try {
-      await pacer.acquire(stop);
-    } catch {
-      return false;
+    if (!(await paced(context))) return false;
+    if (requests === 0) {
+      try {
+        await hooks.beforeFirstRequest();
+      } catch {
+        return false; // not journaled, so not sent: whoever failed to journal it stops the run
+      }
     }
-    if (requests === 0) await hooks.beforeFirstRequest();
     requests += 1;
     return true;
   };
-  /** Judges a failure; returns false when the row has failed for good. Waits the backoff otherwise. */
-  const backoff = async (failure: AttemptFailure, count: number): Promise<boolean | 'stopped'> => {
-    if (failure.kind === 'http' && failure.status === 429) {
-      const wait =
-        failure.retryAfter === undefined ? undefined : parseRetryAfter(failure.retryAfter, context.now());
-      pacer.onThrottled(wait);
-    } else if (failure.kind === 'network' || failure.status >= 500) {
-      pacer.onTransientFailure?.(stop);
-    } else {
-      pacer.onSuccess();
+  const judge = (failure: AttemptFailure, count: number) => judgeFailure(failure, count, context);
+  /** Looks the lead up; the answer's id, undefined when not found, or the outcome that ends the send. */
+  const lookUp = async (): Promise<{ found: string | undefined } | { end: SendOutcome }> => {
+    for (;;) {
+      if (!(await begin())) return { end: stopped() };
+      lookups += 1;
+      const found = await api.findLead(body);
+      if (found.ok) {
+        pacer.onSuccess();
+        return { found: found.value };
+      }
+      lastError = `lookup: ${found.message}`;
+      const fatal = fatalReason(found.failure);
+      if (fatal !== undefined) return { end: { status: 'failed', error: found.message, attempts, fatal } };
+      const next = await judge(found.failure, lookups);
+      if (next === 'stopped') return { end: stopped() };
+      if (next === 'give-up')
+        return { end: { status: 'failed', error: `outcome unknown; ${lastError}`, attempts } };
     }
-    const decision = decideRetry(failure, count, policy, context.random(), context.now());
-    if (!decision.retry) return false;
-    try {
-      await context.sleep(decision.delayMs, stop);
-    } catch {
-      return 'stopped';
-    }
-    return true;
   };
 
   for (;;) {
     if (stop.aborted) return stopped();
-    if (unknown && body.externalId !== undefined) {
-      if (!(await begin())) return stopped();
-      lookups += 1;
-      const found = await api.findLeadByExternalId(body.externalId);
-      if (found.ok) {
-        pacer.onSuccess();
-        if (found.value !== undefined) {
-          return { status: 'created', leadId: found.value, attempts, foundByLookup: true };
-        }
-        unknown = false;
-      } else {
-        lastError = `lookup by externalId: ${found.message}`;
-        const fatal = fatalReason(found.failure);
-        if (fatal !== undefined) return { status: 'failed', error: found.message, attempts, fatal };
-        const next = await backoff(found.failure, lookups);
-        if (next === 'stopped') return stopped();
-        if (!next) return { status: 'failed', error: `outcome unknown; ${lastError}`, attempts };
-        continue;
+    if (doubt !== undefined) {
+      const looked = await lookUp();
+      if ('end' in looked) return looked.end;
+      if (looked.found !== undefined) {
+        return { status: 'created', leadId: looked.found, attempts, foundByLookup: true };
       }
+      // A 2xx said the lead was made: without an externalId, "not found" is too weak to risk a second call.
+      if (doubt === 'no-lead-id' && body.externalId === undefined) {
+        return { status: 'created', attempts, foundByLookup: false, note: NO_LEAD_ID_NOTE };
+      }
+      doubt = undefined;
     }
 
     if (!(await begin())) return stopped();
     attempts += 1;
-    const answer = await api.addLead(body);
+    const answer: ApiAnswer<string> = await api.addLead(body);
     if (answer.ok) {
       pacer.onSuccess();
       return { status: 'created', leadId: answer.value, attempts, foundByLookup: false };
@@ -141,25 +132,18 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
     lastError = answer.message;
     const fatal = fatalReason(answer.failure);
     if (fatal !== undefined) return { status: 'failed', error: answer.message, attempts, fatal };
-    unknown = outcomeUnknown(answer.failure);
-    const next = await backoff(answer.failure, attempts);
+    if (outcomeUnknown(answer.failure))
+      doubt = answer.failure.kind === 'no-lead-id' ? 'no-lead-id' : 'lost-answer';
+    const next = await judge(answer.failure, attempts);
     if (next === 'stopped') return stopped();
-    if (!next) {
+    if (next === 'give-up') {
+      if (doubt === undefined) return { status: 'failed', error: answer.message, attempts };
       // One last look, so that a row the server did create is not reported as failed and sent again later.
-      if (unknown && body.externalId !== undefined && (await begin())) {
-        const found = await api.findLeadByExternalId(body.externalId);
-        if (found.ok && found.value !== undefined) {
-          return { status: 'created', leadId: found.value, attempts, foundByLookup: true };
-        }
+      const looked = await lookUp();
+      if ('found' in looked && looked.found !== undefined) {
+        return { status: 'created', leadId: looked.found, attempts, foundByLookup: true };
       }
       return { status: 'failed', error: answer.message, attempts };
     }
   }
-}
-
-function fatalReason(failure: AttemptFailure): FatalReason | undefined {
-  if (failure.kind !== 'http') return undefined;
-  if (failure.status === 401 || failure.status === 403) return 'credentials';
-  if (failure.status === 404) return 'outbound';
-  return undefined;
 }

@@ -1,14 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ApiRejectedError } from '../errors.js';
 import type { ApiAnswer } from '../upload/api-answer.js';
 import { DEFAULT_RETRY_POLICY, decideRetry } from '../upload/retry-policy.js';
-import type { LeadApi } from '../upload/send-lead.js';
-
-/** Everything a run asks of NLPearl. */
-export interface NlpearlApi extends LeadApi {
-  checkAccess(signal?: AbortSignal): Promise<ApiAnswer<true>>;
-  close(): void;
-}
 
 const PREFLIGHT_RETRIES = 3;
 
@@ -56,6 +50,6 @@ export async function checkAccess(
       );
     }
     logger.warn({ attempt, error: answer.message }, 'pre-flight check failed; retrying');
-    await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    await delay(decision.delayMs);
   }
 }

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { UsageError } from '../errors.js';
 
 /** A half of the token that is documentation, not a credential ("AccountId", "<SecretKey>", "xxxx", "…"). */
@@ -45,57 +43,4 @@ export function checkToken(token: string | undefined, source?: string): string {
     );
   }
   return value;
-}
-
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/** https only, except loopback (the sandbox): the token must not cross a network in clear text. */
-export function checkApiUrl(apiUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(apiUrl);
-  } catch (error) {
-    throw new UsageError(`--api-url "${apiUrl}" is not a URL`, 'CONFIG', { cause: error });
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw new UsageError(
-      '--api-url must not hold a user name or password: the token goes in NLPEARL_API_TOKEN or --token-file',
-      'CONFIG',
-    );
-  }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname))) return apiUrl;
-  throw new UsageError(
-    `--api-url must use https (plain http is allowed only for 127.0.0.1, [::1] or localhost): got ${url.protocol}//${url.host}`,
-    'CONFIG',
-  );
-}
-
-/** `leads.csv` → `leads.results.csv`, beside the input. */
-export function defaultResultsPath(input: string): string {
-  const parsed = path.parse(input);
-  const stem = /^\.(csv|tsv|txt)$/i.test(parsed.ext) ? parsed.name : parsed.base;
-  return path.join(parsed.dir, `${stem}.results.csv`);
-}
-
-export type ResultsMode = 'create' | 'replace' | 'append';
-
-/** An existing results file is never silently replaced: the user chooses --resume or --overwrite. */
-export function resultsMode(
-  results: string,
-  choice: { resume: boolean; overwrite: boolean; input: string },
-): ResultsMode {
-  if (path.resolve(results) === path.resolve(choice.input)) {
-    throw new UsageError(
-      `the results file would overwrite the input ${choice.input}; pass --results <file>`,
-      'RESULTS_EXISTS',
-    );
-  }
-  const exists = fs.existsSync(results);
-  if (choice.resume) return exists ? 'append' : 'create';
-  if (!exists) return 'create';
-  if (choice.overwrite) return 'replace';
-  throw new UsageError(
-    `${results} already exists: pass --resume to continue it, --overwrite to replace it, or --results <file> to write elsewhere`,
-    'RESULTS_EXISTS',
-  );
 }

@@ -1,0 +1,95 @@
+import type { EntryRow, RunRow, Statements } from './sqlite-statements.js';
+import {
+  ENTRY_STATES,
+  type EntryState,
+  type LedgerEntry,
+  type RunRecord,
+  type StateCounts,
+} from './types.js';
+
+type Table = 'outbound' | 'source';
+
+/**
+ * Outbound and source names ↔ their ids in `outbounds` and `sources`, cached: an entry holds small ids, not
+ * the names again. Rows there are never deleted, so a cached id stays true, except for one added by a batch
+ * that then rolled back: `clear()` then.
+ */
+export class SqliteNames {
+  readonly #sql: Statements;
+  readonly #ids = { outbound: new Map<string, number>(), source: new Map<string, number>() };
+  readonly #names = { outbound: new Map<number, string>(), source: new Map<number, string>() };
+
+  constructor(sql: Statements) {
+    this.#sql = sql;
+  }
+
+  /** The name's id, added when `create` (inside a write), else undefined if the name is not there. */
+  id(table: Table, name: string, create: true): number;
+  id(table: Table, name: string, create: false): number | undefined;
+  id(table: Table, name: string, create: boolean): number | undefined {
+    const cached = this.#ids[table].get(name);
+    if (cached !== undefined) return cached;
+    const sql = this.#sql;
+    const [find, add] =
+      table === 'outbound' ? [sql.outboundId, sql.addOutbound] : [sql.sourceId, sql.addSource];
+    if (create) add.run(name);
+    const id = find.get(name)?.id;
+    if (id !== undefined) {
+      this.#ids[table].set(name, id);
+      this.#names[table].set(id, name);
+    }
+    return id;
+  }
+
+  name(table: Table, id: number): string {
+    const cached = this.#names[table].get(id);
+    if (cached !== undefined) return cached;
+    const name =
+      (table === 'outbound' ? this.#sql.outboundName : this.#sql.sourceName).get(id)?.name ?? `#${id}`;
+    this.#names[table].set(id, name);
+    return name;
+  }
+
+  clear(): void {
+    for (const map of [this.#ids.outbound, this.#ids.source, this.#names.outbound, this.#names.source])
+      map.clear();
+  }
+
+  entry(row: EntryRow, outbound = this.name('outbound', row.outbound_id)): LedgerEntry {
+    return {
+      outbound,
+      key: row.key,
+      keyKind: row.key_kind,
+      phone: row.phone,
+      leadId: row.lead_id ?? undefined,
+      bodyHash: row.body_hash ?? undefined,
+      state: row.state,
+      source: row.source_id === null ? undefined : this.name('source', row.source_id),
+      createdRun: row.created_run ?? undefined,
+      firstRun: row.first_run ?? undefined,
+      lastRun: row.last_run ?? undefined,
+    };
+  }
+}
+
+/** Every state, 0 where there is no row. */
+export function countsOf(rows: readonly { state: EntryState; n: number }[]): StateCounts {
+  const counts = Object.fromEntries(ENTRY_STATES.map((state) => [state, 0])) as Record<EntryState, number>;
+  for (const row of rows) counts[row.state] += row.n;
+  return counts;
+}
+
+export function runRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    command: row.command,
+    outbound: row.outbound,
+    source: row.source ?? undefined,
+    inputPath: row.input_path ?? undefined,
+    inputSize: row.input_size ?? undefined,
+    startedAt: new Date(row.started_at),
+    endedAt: row.ended_at === null ? undefined : new Date(row.ended_at),
+    counts: row.counts === null ? undefined : (JSON.parse(row.counts) as Record<string, number>),
+    exitStatus: row.exit_status ?? undefined,
+  };
+}

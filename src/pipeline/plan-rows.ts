@@ -1,0 +1,93 @@
+import type { CsvRecord } from '../csv/open-csv.js';
+import { InputError, describeFsError } from '../errors.js';
+import type { ColumnMapping } from '../mapping/columns.js';
+import type { DuplicateFinder } from '../mapping/duplicates.js';
+import { mapRecord, type LeadMappingOptions } from '../mapping/lead.js';
+import { splitResultsRecord } from '../results/columns.js';
+import type { RowStates } from '../results/row-states.js';
+import type { LeadBody, RowStatus } from '../types.js';
+
+/** What becomes of one input record, decided before anything is sent. */
+export type RowPlan =
+  /** An earlier run finished it (--resume, retry): nothing to do. */
+  | { readonly kind: 'done'; readonly row: number }
+  | (Located & { readonly kind: 'invalid'; readonly reason: string; readonly column?: string | undefined })
+  | (Located & { readonly kind: 'skipped'; readonly reason: string })
+  /** A dry run's valid row. */
+  | (Located & { readonly kind: 'valid' })
+  /** `mayExist`: an earlier run may have created it (its last status was sending or failed). */
+  | (Located & { readonly kind: 'send'; readonly body: LeadBody; readonly mayExist: boolean });
+
+interface Located {
+  readonly row: number;
+  readonly line: number;
+  /** The input's own cells, for the results line. */
+  readonly cells: readonly string[];
+}
+
+export interface PlanContext {
+  readonly records: AsyncIterable<CsvRecord>;
+  /** The input's name, for an error that stops reading. */
+  readonly inputName: string;
+  readonly mapping: ColumnMapping;
+  /** The input's own header (without a results file's columns), for naming the column at fault. */
+  readonly header: readonly string[];
+  /** The input is a results file: its records carry their row number, status and the lead's own cells. */
+  readonly fromResults: boolean;
+  /**
+   * Retry reads each row's status from the input, a results file, and sends the rows whose latest status is
+   * failed, invalid or sending; otherwise `prior` (--resume) has each row's status, and created or skipped
+   * rows are done.
+   */
+  readonly retry: boolean;
+  readonly prior: RowStates | undefined;
+  /** Undefined with --allow-duplicates. */
+  readonly duplicates: DuplicateFinder | undefined;
+  readonly dryRun: boolean;
+  readonly lead: LeadMappingOptions;
+}
+
+/**
+ * Reads and maps the input one record at a time, as the consumer asks for them. A record that cannot be read
+ * past ends it with an InputError, after every record before it; a read failure of the file itself becomes one.
+ */
+export async function* planRows(context: PlanContext): AsyncGenerator<RowPlan> {
+  try {
+    for await (const record of context.records) yield planRow(record, context);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read ${describeFsError(context.inputName, error)}`, 'INPUT_UNREADABLE', {
+      cause: error,
+    });
+  }
+}
+
+export function planRow(record: CsvRecord, context: PlanContext): RowPlan {
+  const read = context.fromResults ? splitResultsRecord(record.cells) : undefined;
+  const row = read?.row ?? record.row;
+  const cells = read?.cells ?? record.cells;
+  const status = context.retry ? read?.status : context.prior?.get(row);
+  const mapped = record.error === undefined ? mapRecord(cells, context.mapping, context.lead) : undefined;
+  if (isDone(status, context.retry)) {
+    // Its keys still count: a later row with the same phone is a duplicate of it.
+    if (mapped?.ok) context.duplicates?.check(mapped.body, row);
+    return { kind: 'done', row };
+  }
+  const at = { row, line: record.line, cells };
+  if (mapped === undefined || !mapped.ok) {
+    const reason = record.error ?? (mapped?.ok === false ? mapped.reason : 'unreadable record');
+    const column =
+      mapped?.ok === false && mapped.column !== undefined ? context.header[mapped.column] : undefined;
+    return { ...at, kind: 'invalid', reason, column };
+  }
+  const duplicate = context.duplicates?.check(mapped.body, row);
+  if (duplicate !== undefined) return { ...at, kind: 'skipped', reason: duplicate };
+  if (context.dryRun) return { ...at, kind: 'valid' };
+  return { ...at, kind: 'send', body: mapped.body, mayExist: status === 'sending' || status === 'failed' };
+}
+
+function isDone(status: string | undefined, retry: boolean): boolean {
+  if (status === undefined) return false;
+  if (retry) return !(['failed', 'invalid', 'sending'] satisfies RowStatus[] as string[]).includes(status);
+  return status === 'created' || status === 'skipped';
+}

@@ -1,0 +1,23 @@
+// `nlpearl-leads/sandbox`: a local NLPearl-compatible server for demos, tests and rehearsals.
+export {
+  startSandbox,
+  LEAD_STATUSES,
+  SANDBOX_OUTBOUND,
+  SANDBOX_TOKEN,
+  type DuplicateGroup,
+  type Faults,
+  type LeadSelection,
+  type LeadStatus,
+  type LeadStatusName,
+  type LeadTouches,
+  type LeadView,
+  type PlatformLead,
+  type Sandbox,
+  type SandboxLead,
+  type SandboxOptions,
+  type SandboxRequest,
+  type SandboxStats,
+  type SandboxTouches,
+  type ScriptedAnswer,
+  type SearchPage,
+} from './server.js';

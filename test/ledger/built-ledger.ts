@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Scripts run in child processes (the crash test, a user without root's rights): they import dist/ledger. */
+export const LEDGER_CHILD = path.join(ROOT, 'test/ledger/ledger-child.js');
+export const OPEN_CHILD = path.join(ROOT, 'test/ledger/open-child.js');
+
+/**
+ * Fails with what to do when dist/ledger is missing or older than src/ledger: a child process would otherwise
+ * test yesterday's code. `npm test` builds first; `npx vitest run test/ledger` alone does not.
+ */
+export function assertLedgerBuilt(): void {
+  for (const name of fs.readdirSync(path.join(ROOT, 'src/ledger'))) {
+    if (!name.endsWith('.ts')) continue;
+    const source = path.join(ROOT, 'src/ledger', name);
+    const built = path.join(ROOT, 'dist/ledger', name.replace(/\.ts$/, '.js'));
+    if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {
+      throw new Error(
+        `${path.relative(ROOT, built)} is missing or older than its source: run \`npm run build\``,
+      );
+    }
+  }
+}
