@@ -1,11 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfigFile } from '../src/config.js';
+import { parseConfigFile, parseImportOptions } from '../src/config.js';
 import { main } from '../src/cli/main.js';
+import { Redactor } from '../src/cli/secrets.js';
+import { resolveSettings, type CliSettings } from '../src/cli/settings.js';
+import { importOptionEntries } from '../src/options/import-options.js';
+import type { OptionSpec } from '../src/options/option-spec.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/server.js';
 import { fakeIo } from './helpers/cli-io.js';
 import { writeLeadsCsv } from './helpers/leads-csv.js';
+import { sampleValue } from './helpers/option-samples.js';
 import { useTempDir } from './helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -206,5 +211,94 @@ describe('precedence: flags > environment > config file > defaults', () => {
     const result = await run(['import', input, '--config', config, '--no-preflight', '--no-progress']);
     expect(result.code).toBe(0);
     expect(sandbox.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
+  });
+});
+
+describe('the merge of every option of the table', () => {
+  const env = { NLPEARL_API_TOKEN: 'acct-a:secret-a' };
+  const redactor = Redactor.fromEnv(env);
+  const fromFile = importOptionEntries.filter(
+    ([, spec]) =>
+      spec.where.library !== undefined && spec.where.file === true && spec.where.commands?.includes('import'),
+  );
+
+  const options = (settings: CliSettings): Record<string, unknown> => settings.options;
+
+  /** The value as typed after its flag: a list comma-separated, a mapping the path of a file holding it. */
+  function typed(spec: OptionSpec, value: unknown): unknown {
+    if (spec.type === 'list') return (value as string[]).join(',');
+    if (spec.type !== 'mapping') return value;
+    const file = path.join(tempDir(), 'flag-mapping.json');
+    fs.writeFileSync(file, JSON.stringify(value));
+    return file;
+  }
+
+  it('takes each library option from the config file, relative paths from its folder, and a flag beats it', () => {
+    expect(fromFile.length).toBeGreaterThan(20);
+    for (const [name, spec] of fromFile) {
+      const config = writeConfig({ [name]: sampleValue(spec, 0) }, `${name}.json`);
+      const fileValue = sampleValue(spec, 0);
+      const expected = spec.type === 'path' ? path.join(tempDir(), fileValue as string) : fileValue;
+      const file = options(resolveSettings('import', { file: 'leads.csv', config }, env, redactor));
+      expect({ name, value: file[name] }).toEqual({ name, value: expected });
+
+      const flags = { file: 'leads.csv', config, [name]: typed(spec, sampleValue(spec, 1)) };
+      const flag = options(resolveSettings('import', flags, env, redactor));
+      expect({ name, value: flag[name] }).toEqual({ name, value: sampleValue(spec, 1) });
+    }
+  });
+
+  it('lets each option variable beat the config file, and its flag beat the variable', () => {
+    const withEnv = importOptionEntries.filter(([, spec]) => spec.where.env !== undefined);
+    expect(withEnv.map(([name]) => name)).toEqual(['outbound', 'apiUrl', 'ledger']);
+    for (const [name, spec] of withEnv) {
+      const config = writeConfig({ [name]: sampleValue(spec, 0) }, `${name}.json`);
+      const variable = { ...env, [spec.where.env!]: String(sampleValue(spec, 1)) };
+      const fromEnv = options(resolveSettings('import', { file: 'a.csv', config }, variable, redactor));
+      expect(fromEnv[name]).toBe(sampleValue(spec, 1));
+      const blank = { ...env, [spec.where.env!]: ' ' };
+      expect(options(resolveSettings('import', { file: 'a.csv', config }, blank, redactor))[name]).toBe(
+        sampleValue(spec, 0),
+      );
+      const flag = resolveSettings(
+        'import',
+        { file: 'a.csv', config, [name]: 'https://flag.example.com/' },
+        variable,
+        redactor,
+      );
+      expect(options(flag)[name]).toBe('https://flag.example.com/');
+    }
+  });
+
+  it('reads only the options a command takes, whatever the source', () => {
+    const config = writeConfig({
+      outbound: 'o-1',
+      concurrency: 4,
+      results: 'r.csv',
+      resume: true,
+      phone: 'Mobile',
+    });
+    const validate = resolveSettings('validate', { file: 'a.csv', config }, {}, redactor).options;
+    expect(validate).toEqual({
+      input: 'a.csv',
+      dryRun: true,
+      results: path.join(tempDir(), 'r.csv'),
+      phone: 'Mobile',
+    });
+    const retry = resolveSettings('retry', { file: 'a.results.csv', config }, env, redactor).options;
+    expect(retry).toMatchObject({ input: 'a.results.csv', dryRun: false, outbound: 'o-1', concurrency: 4 });
+    expect(retry).not.toHaveProperty('results');
+    expect(retry).not.toHaveProperty('resume');
+  });
+
+  it('splits --call-data at commas, takes --no-call-data as none, and reads --delimiter tab as a tab', () => {
+    const settings = (flags: Record<string, unknown>) =>
+      resolveSettings('validate', { file: 'a.csv', ...flags }, {}, redactor).options;
+    expect(settings({ callData: 'First Name, Company,' }).callData).toEqual(['First Name', 'Company']);
+    expect(settings({ callData: false }).callData).toBe(false);
+    const delimiter = parseImportOptions(settings({ delimiter: 'tab' }));
+    expect(delimiter.ok && delimiter.value.delimiter).toBe('\t');
+    const file = parseConfigFile({ delimiter: 'tab' });
+    expect(file.ok && file.value.delimiter).toBe('\t');
   });
 });

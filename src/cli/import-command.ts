@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
+import type { ImportOptionsInput } from '../config.js';
 import { NlpearlLeadsError } from '../errors.js';
+import { importOptionEntries } from '../options/import-options.js';
+import { flagName } from '../options/yargs-flag.js';
 import { importLeads, retryFailedRows } from '../pipeline/import-leads.js';
 import type { RunProgress } from '../pipeline/run-tally.js';
 import { formatSummary, type ImportSummary } from '../pipeline/summary.js';
@@ -202,42 +205,21 @@ export function sameDestination(a: OutputStream, b: OutputStream): boolean {
   }
 }
 
-/** Flags a retry needs to send the rows the same way, in the order written to the command line. */
-const RETRY_FLAGS = [
-  'config',
-  'apiUrl',
-  'tokenFile',
-  'phone',
-  'externalId',
-  'timeZone',
-  'callData',
-  'map',
-  'defaultCountry',
-  'keepPhone',
-  'allowDuplicates',
-  'concurrency',
-  'rate',
-  'timeout',
-  'retries',
-  'maxErrors',
-  'preflight',
-] as const satisfies readonly (keyof ImportFlags)[];
-
-/** The exact command that sends the failed and invalid rows again: the flags given, and the outbound used. */
-export function retryCommand(
-  results: string,
-  flags: ImportFlags,
-  options: { outbound?: string | undefined },
-): string {
+/**
+ * The exact command that sends the failed and invalid rows again: the flags the option table marks for a retry,
+ * in its order, as they were typed, and the outbound the run used.
+ */
+export function retryCommand(results: string, flags: ImportFlags, options: ImportOptionsInput): string {
   const args = ['nlpearl-leads', 'retry', results];
-  if (options.outbound !== undefined && options.outbound !== '') args.push('--outbound', options.outbound);
-  for (const key of RETRY_FLAGS) {
-    const value = flags[key];
-    const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    if (value === undefined || value === null) continue;
-    if (value === true) args.push(`--${name}`);
-    else if (value === false) args.push(`--no-${name}`);
-    else args.push(`--${name}`, String(value));
+  for (const [name, spec] of importOptionEntries) {
+    if (spec.where.retry === undefined) continue;
+    const source: Record<string, unknown> = spec.where.retry === 'used' ? options : flags;
+    const value = source[name];
+    if (value === true) args.push(`--${flagName(name)}`);
+    else if (value === false) args.push(`--no-${flagName(name)}`);
+    else if ((typeof value === 'string' && value !== '') || typeof value === 'number') {
+      args.push(`--${flagName(name)}`, String(value));
+    }
   }
   return args.map(shellQuote).join(' ');
 }

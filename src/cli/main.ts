@@ -11,6 +11,7 @@ import {
   retryCommandOptions,
   validateCommandOptions,
 } from './options.js';
+import { sandboxCommand } from '../sandbox/command.js';
 import { Redactor } from './secrets.js';
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. Never exits itself. */
@@ -52,50 +53,7 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
       retryCommandOptions,
       run('retry'),
     )
-    .command(
-      'sandbox',
-      'run a local NLPearl-compatible server on 127.0.0.1 (for demos and tests)',
-      (y) =>
-        y
-          .option('port', { type: 'number', default: 0, describe: '0 picks a free port' })
-          .option('latency', { type: 'number', describe: "ms from each request's arrival to its answer" })
-          .option('rate-429', { type: 'number', describe: 'share of Add Lead answered 429 (0..1)' })
-          .option('retry-after', { type: 'string', describe: 'Retry-After sent with 429s' })
-          .option('rate-5xx', { type: 'number', describe: 'share answered 503 (0..1)' })
-          .option('rate-drop', { type: 'number', describe: 'share whose connection is dropped (0..1)' })
-          .option('rate-hang', { type: 'number', describe: 'share never answered (0..1)' })
-          .option('throttle', { type: 'number', describe: 'answer 429 above this many requests per second' })
-          .option('seed', { type: 'number', describe: 'seed of the fault draws' })
-          .option('record', {
-            type: 'boolean',
-            default: true,
-            describe: 'keep requests and leads in memory (--no-record: counts only)',
-          })
-          .example([
-            ['$0 sandbox --port 8080 --latency 20 --rate-5xx 0.05', ''],
-            ['export NLPEARL_API_TOKEN=sandbox-account:sandbox-secret   # then, in another terminal:', ''],
-            ['$0 import leads.csv --outbound sandbox-outbound --api-url http://127.0.0.1:8080', ''],
-          ]),
-      async (flags) => {
-        const { runSandboxCommand } = await import('../sandbox/cli.js');
-        await runSandboxCommand(
-          {
-            port: flags.port,
-            host: '127.0.0.1',
-            latencyMs: flags.latency,
-            rate429: flags['rate-429'],
-            retryAfter: flags['retry-after'],
-            rate5xx: flags['rate-5xx'],
-            rateDrop: flags['rate-drop'],
-            rateHang: flags['rate-hang'],
-            throttleRps: flags.throttle,
-            seed: flags.seed,
-            record: flags.record,
-          },
-          { stdout: io.stdout },
-        );
-      },
-    )
+    .command(sandboxCommand(io))
     .command(
       'timezones',
       'list the time-zone ids NLPearl accepts (Windows ids) and the IANA names they stand for',

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import {
-  DEFAULT_API_URL,
   parseConfigFile,
   type ConfigFile,
   type ImportOptionsInput,
@@ -9,50 +8,25 @@ import {
 } from '../config.js';
 import { parseMapFile } from '../mapping/map-file.js';
 import { UsageError } from '../errors.js';
+import { IMPORT_OPTIONS, importOptionEntries } from '../options/import-options.js';
+import type { CommandName, FlagValues, MergedValues, OptionSpec } from '../options/option-spec.js';
+import { numberSchema } from '../options/value-schema.js';
+import { expectedNumber, flagName } from '../options/yargs-flag.js';
 import { checkApiUrl } from '../upload/api-url.js';
 import { checkToken } from '../upload/token.js';
 import { readTextFile } from './read-text-file.js';
 import { resolveToken, type Redactor } from './secrets.js';
 
-/** The flags of `import`, `validate` and `retry`, as yargs hands them over (camel-cased). */
-export interface ImportFlags {
+type Table = typeof IMPORT_OPTIONS;
+
+/** The flags of `import`, `validate` and `retry`, as yargs hands them over (camel-cased): the table's, and the file. */
+export type ImportFlags = FlagValues<Table> & {
   /** yargs hands over a lone `-` (standard input) as `true`. */
   file?: string | boolean;
   _?: (string | number)[];
-  config?: string;
-  outbound?: string;
-  apiUrl?: string;
-  tokenFile?: string;
-  results?: string;
-  overwrite?: boolean;
-  resume?: boolean;
-  dryRun?: boolean;
-  /** yargs gives null for a number flag whose value is not a number. */
-  concurrency?: number | null;
-  rate?: number | null;
-  timeout?: number | null;
-  retries?: number | null;
-  maxErrors?: string;
-  preflight?: boolean;
-  phone?: string;
-  externalId?: string;
-  timeZone?: string;
-  callData?: string | false;
-  map?: string;
-  defaultCountry?: string;
-  keepPhone?: boolean;
-  allowDuplicates?: boolean;
-  callOptedOut?: boolean;
-  headerRow?: number | null;
-  encoding?: string;
-  delimiter?: string;
-  logLevel?: LogLevel;
-  logFile?: string;
-  progress?: boolean;
-  progressInterval?: number | null;
-}
+};
 
-export type ImportCommand = 'import' | 'validate' | 'retry';
+export type ImportCommand = CommandName;
 
 /** What a command runs with, once flags, environment and config file are merged and checked. */
 export interface CliSettings {
@@ -67,80 +41,50 @@ export interface CliSettings {
   readonly tokenSource: string | undefined;
 }
 
-const NUMBER_FLAGS = ['concurrency', 'rate', 'timeout', 'retries', 'progressInterval', 'headerRow'] as const;
+type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Merges the sources of every option: flags > environment variables > config file > defaults. yargs gives no
- * defaults of its own, so a flag's value here is one the user typed; the defaults live in config.ts.
- * Throws UsageError (exit 2) for a config file that cannot be read or is wrong, a bad token or API URL.
+ * Merges the sources of every option the command takes: flags > environment variables > config file >
+ * defaults. yargs gives no defaults of its own, so a flag's value here is one the user typed; the library
+ * fills in its own defaults, and the CLI's come from the table here. Throws UsageError (exit 2) for a number
+ * flag that is not one, a config file that cannot be read or is wrong, a bad token or API URL.
  */
 export function resolveSettings(
   command: ImportCommand,
   flags: ImportFlags,
-  env: Readonly<Record<string, string | undefined>>,
+  env: Env,
   redactor: Redactor,
 ): CliSettings {
   const extra = (flags._ ?? []).slice(1);
   if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')} (one file per run)`);
-  for (const name of NUMBER_FLAGS) {
-    const value = flags[name];
-    if (value === null || (typeof value === 'number' && Number.isNaN(value))) {
-      throw new UsageError(`--${kebab(name)} expects a number`);
-    }
-  }
-  const interval = flags.progressInterval;
-  if (interval != null && (interval < 1 || interval > 3600)) {
-    throw new UsageError('--progress-interval expects seconds from 1 to 3600');
-  }
+  checkNumberFlags(command, flags);
   const { values: file, dir } =
     flags.config === undefined ? { values: {} as ConfigFile, dir: '.' } : loadConfigFile(flags.config);
-  const fromFile = (value: string | undefined) =>
-    value === undefined ? undefined : path.resolve(dir, value);
+  const merged = mergeSources(command, flags, env, file, dir);
 
-  const dryRun = command === 'validate' ? true : command === 'retry' ? false : (flags.dryRun ?? file.dryRun);
-  const sends = !dryRun;
-  const mapFlag = flags.map === undefined ? undefined : readMapFile(flags.map);
-  const map = mapFlag ?? (typeof file.map === 'string' ? readMapFile(fromFile(file.map)!) : file.map);
+  const dryRun = command === 'validate' ? true : command === 'retry' ? false : merged.dryRun;
+  const library = Object.fromEntries(
+    importOptionEntries
+      .filter(([name, spec]) => spec.where.library !== undefined && name in merged)
+      .map(([name]) => [name, merged[name]]),
+  );
   const options: ImportOptionsInput = {
+    ...library,
     input: typeof flags.file === 'string' && flags.file !== '' ? flags.file : '-',
-    ...defined({
-      outbound: flags.outbound ?? nonEmpty(env.NLPEARL_OUTBOUND_ID) ?? file.outbound,
-      apiUrl: flags.apiUrl ?? nonEmpty(env.NLPEARL_API_URL) ?? file.apiUrl,
-      ...(command === 'retry'
-        ? {}
-        : {
-            results: flags.results ?? fromFile(file.results),
-            overwrite: flags.overwrite ?? file.overwrite,
-            resume: flags.resume ?? file.resume,
-          }),
-      dryRun,
-      concurrency: flags.concurrency ?? file.concurrency,
-      rate: flags.rate ?? file.rate,
-      timeout: flags.timeout ?? file.timeout,
-      retries: flags.retries ?? file.retries,
-      maxErrors: flags.maxErrors ?? file.maxErrors,
-      preflight: flags.preflight ?? file.preflight,
-      phone: flags.phone ?? file.phone,
-      externalId: flags.externalId ?? file.externalId,
-      timeZone: flags.timeZone ?? file.timeZone,
-      callData: splitColumns(flags.callData) ?? file.callData,
-      map,
-      defaultCountry: flags.defaultCountry ?? file.defaultCountry,
-      keepPhone: flags.keepPhone ?? file.keepPhone,
-      allowDuplicates: flags.allowDuplicates ?? file.allowDuplicates,
-      callOptedOut: flags.callOptedOut ?? file.callOptedOut,
-      headerRow: flags.headerRow ?? file.headerRow,
-      encoding: flags.encoding ?? file.encoding,
-      delimiter: delimiter(flags.delimiter ?? file.delimiter),
-    }),
+    ...(dryRun === undefined ? {} : { dryRun }),
   };
 
   let tokenSource: string | undefined;
-  if (sends) {
+  if (dryRun !== true) {
     // Checked here, before the input is opened, so the message can say where the token came from.
-    checkApiUrl(options.apiUrl ?? DEFAULT_API_URL);
+    checkApiUrl(options.apiUrl ?? IMPORT_OPTIONS.apiUrl.default);
+    // The token file is not merged like the others: NLPEARL_API_TOKEN sits between its flag and its key.
     const resolved = resolveToken(
-      { tokenFileFlag: flags.tokenFile, env, tokenFileFromConfig: fromFile(file.tokenFile) },
+      {
+        tokenFileFlag: flags.tokenFile,
+        env,
+        tokenFileFromConfig: file.tokenFile === undefined ? undefined : path.resolve(dir, file.tokenFile),
+      },
       redactor,
     );
     options.token = checkToken(resolved.token, resolved.source);
@@ -148,12 +92,80 @@ export function resolveSettings(
   }
   return {
     options,
-    logLevel: flags.logLevel ?? file.logLevel ?? 'info',
-    logFile: flags.logFile ?? fromFile(file.logFile),
-    progress: flags.progress ?? file.progress ?? true,
-    progressIntervalMs: (flags.progressInterval ?? file.progressInterval ?? 10) * 1000,
+    logLevel: merged.logLevel ?? IMPORT_OPTIONS.logLevel.default,
+    logFile: merged.logFile,
+    progress: merged.progress ?? IMPORT_OPTIONS.progress.default,
+    progressIntervalMs: (merged.progressInterval ?? IMPORT_OPTIONS.progressInterval.default) * 1000,
     tokenSource,
   };
+}
+
+/**
+ * yargs gives null for a number flag whose value is not a number. The library checks its own options' ranges
+ * (`concurrency: Too small…`); a CLI-only number is checked here, against the same range in the table.
+ */
+function checkNumberFlags(command: ImportCommand, flags: ImportFlags): void {
+  for (const [name, spec] of commandEntries(command)) {
+    if (spec.type !== 'number') continue;
+    const value = (flags as Record<string, unknown>)[name];
+    if (value === null || Number.isNaN(value)) throw new UsageError(`--${flagName(name)} expects a number`);
+    if (
+      spec.where.library === undefined &&
+      typeof value === 'number' &&
+      !numberSchema(spec).safeParse(value).success
+    ) {
+      throw new UsageError(`--${flagName(name)} expects ${expectedNumber(spec)}`);
+    }
+  }
+}
+
+/** Each option the command takes, from the first source that gives it; relative paths in the file from its folder. */
+function mergeSources(
+  command: ImportCommand,
+  flags: ImportFlags,
+  env: Env,
+  file: ConfigFile,
+  dir: string,
+): MergedValues<Table> {
+  const merged: Record<string, unknown> = {};
+  for (const [name, spec] of commandEntries(command)) {
+    const value =
+      fromFlag(spec, (flags as Record<string, unknown>)[name]) ??
+      fromEnv(spec, env) ??
+      fromFile(spec, (file as Record<string, unknown>)[name], dir);
+    if (value !== undefined) merged[name] = value;
+  }
+  return merged;
+}
+
+function commandEntries(command: ImportCommand) {
+  return importOptionEntries.filter(([, spec]) => spec.where.commands?.includes(command) === true);
+}
+
+function fromFlag(spec: OptionSpec, value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  if (spec.type === 'list' && typeof value === 'string') return splitColumns(value);
+  if (spec.type === 'mapping' && typeof value === 'string') return readMapFile(value);
+  return value;
+}
+
+function fromEnv(spec: OptionSpec, env: Env): unknown {
+  if (spec.where.env === undefined) return undefined;
+  const text = env[spec.where.env];
+  if (text === undefined || text.trim() === '') return undefined;
+  if (spec.type !== 'number') return text;
+  const value = Number(text);
+  if (!numberSchema(spec).safeParse(value).success) {
+    throw new UsageError(`${spec.where.env} expects ${expectedNumber(spec)}, got "${text}"`);
+  }
+  return value;
+}
+
+function fromFile(spec: OptionSpec, value: unknown, dir: string): unknown {
+  if (typeof value !== 'string') return value;
+  if (spec.type === 'path') return path.resolve(dir, value);
+  if (spec.type === 'mapping') return readMapFile(path.resolve(dir, value));
+  return value;
 }
 
 /** Reads and checks `--config <file.json>`; its relative paths are taken from its own folder. */
@@ -197,26 +209,9 @@ function jsonProblem(error: unknown, text: string): string {
   return token ? `unexpected '${token[1]}'` : 'syntax error';
 }
 
-function splitColumns(value: string | false | undefined): string[] | false | undefined {
-  if (value === undefined || value === false) return value;
+function splitColumns(value: string): string[] {
   return value
     .split(',')
     .map((column) => column.trim())
     .filter((column) => column !== '');
-}
-
-function delimiter(value: string | undefined): string | undefined {
-  return value === 'tab' ? '\t' : value;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
-}
-
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
-function defined<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -1,30 +1,20 @@
 import { once } from 'node:events';
 import { UsageError } from '../errors.js';
+import { numberSchema } from '../options/value-schema.js';
+import { expectedNumber } from '../options/yargs-flag.js';
 import { SANDBOX_OUTBOUND, startSandbox } from './server.js';
 import type { Faults, Sandbox } from './server.js';
+import type { FAULT_SWITCHES } from './switches.js';
+import { SERVER_SWITCHES, faultEntries, serverEntries, switchFlag, type SwitchValues } from './switches.js';
 
-export interface SandboxCommandOptions {
-  port: number;
-  host: string;
-  token?: string;
-  outbound?: string[];
-  latencyMs?: number;
-  rate429?: number;
-  retryAfter?: string;
-  rate5xx?: number;
-  rateDrop?: number;
-  rateCreateThenDrop?: number;
-  rateTextPlain?: number;
-  rateHang?: number;
-  revokeAfter?: number;
-  throttleRps?: number;
-  seed?: number;
-  /**
-   * Keep every request and lead in memory (`recordRequests`, `recordLeads`). Default true; false (`--no-record`)
-   * only counts them, for benchmarks of millions of rows.
-   */
-  record?: boolean;
-}
+/** What `nlpearl-leads sandbox` runs with: its switches (switches.ts), and what only a caller in code sets. */
+export type SandboxCommandOptions = SwitchValues<typeof FAULT_SWITCHES> &
+  SwitchValues<typeof SERVER_SWITCHES> & {
+    port: number;
+    host: string;
+    token?: string;
+    outbound?: string[];
+  };
 
 export interface SandboxCommandIo {
   stdout: NodeJS.WritableStream;
@@ -32,18 +22,30 @@ export interface SandboxCommandIo {
   signal?: AbortSignal;
 }
 
-const FAULT_KEYS = [
-  'latencyMs',
-  'rate429',
-  'retryAfter',
-  'rate5xx',
-  'rateDrop',
-  'rateCreateThenDrop',
-  'rateTextPlain',
-  'rateHang',
-  'revokeAfter',
-  'throttleRps',
-] as const satisfies readonly (keyof Faults)[];
+/**
+ * The options of the `sandbox` command from its flags (as yargs hands them over, under their flag names), the
+ * server's defaults from the switch table. yargs gives null for a number flag whose value is not a number.
+ */
+export function sandboxCommandOptions(flags: Readonly<Record<string, unknown>>): SandboxCommandOptions {
+  const options: Record<string, unknown> = {};
+  for (const [name, spec] of [...serverEntries, ...faultEntries]) {
+    const flag = switchFlag(name, spec);
+    const value = flags[flag];
+    if (spec.type === 'number' && (value === null || Number.isNaN(value))) {
+      throw new UsageError(`--${flag} expects a number`);
+    }
+    if (value !== undefined) options[name] = value;
+  }
+  for (const [name, spec] of serverEntries) {
+    const value = options[name] ?? ('default' in spec ? spec.default : undefined);
+    // The faults are checked by the sandbox; the server's own numbers here, against the same table.
+    if (typeof value === 'number' && spec.type === 'number' && !numberSchema(spec).safeParse(value).success) {
+      throw new UsageError(`--${switchFlag(name, spec)} expects ${expectedNumber(spec)}`);
+    }
+    if (value !== undefined) options[name] = value;
+  }
+  return { ...(options as Omit<SandboxCommandOptions, 'host'>), host: '127.0.0.1' };
+}
 
 /**
  * The line printed once the sandbox listens. Scripts that spawn the sandbox read the URL from it with
@@ -56,8 +58,8 @@ export function listeningLine(sandbox: Pick<Sandbox, 'url' | 'token'>, outbounds
 /** Runs the sandbox until the signal aborts (or, without one, until SIGINT/SIGTERM), then closes it. */
 export async function runSandboxCommand(opts: SandboxCommandOptions, io: SandboxCommandIo): Promise<void> {
   const faults: Partial<Faults> = {};
-  for (const key of FAULT_KEYS) {
-    if (opts[key] !== undefined) (faults as Record<string, unknown>)[key] = opts[key];
+  for (const [name] of faultEntries) {
+    if (opts[name] !== undefined) (faults as Record<string, unknown>)[name] = opts[name];
   }
   const outbounds = opts.outbound !== undefined && opts.outbound.length > 0 ? opts.outbound : undefined;
 
@@ -74,8 +76,8 @@ export async function runSandboxCommand(opts: SandboxCommandOptions, io: Sandbox
         outbounds,
         faults,
         seed: opts.seed,
-        recordRequests: opts.record ?? true,
-        recordLeads: opts.record ?? true,
+        recordRequests: opts.record ?? SERVER_SWITCHES.record.default,
+        recordLeads: opts.record ?? SERVER_SWITCHES.record.default,
       });
     } catch (error) {
       // A bad fault value or a port in use is the user's to fix: say which, in one line.

@@ -1,45 +1,16 @@
 import { z } from 'zod';
+import { valueSchema } from '../options/value-schema.js';
 import type { VerbatimAnswer } from './responses.js';
+import { faultEntries, type Faults, type ShareName } from './switches.js';
 
-/** The misbehaviours the sandbox can inject. Rates are shares (0..1) of Add Lead requests. */
-export interface Faults {
-  /** Time from a request's arrival to its answer, in ms (at least; the sandbox's own work counts in it). Default 0. */
-  latencyMs: number;
-  /** Share of Add Lead requests answered 429. Default 0. */
-  rate429: number;
-  /** Retry-After header value sent with random 429s, e.g. '1'; undefined sends none. Default undefined. */
-  retryAfter: string | undefined;
-  /** Share answered 503 with a small JSON body. Default 0. */
-  rate5xx: number;
-  /** Share whose socket is destroyed before the lead is created. Default 0. */
-  rateDrop: number;
-  /** Share where the lead is created, then the socket is destroyed without an answer. Default 0. */
-  rateCreateThenDrop: number;
-  /** Share answered 200 `text/plain` with the bare leadId. Default 0. */
-  rateTextPlain: number;
-  /** Share that never get an answer; the lead is not created. Default 0. */
-  rateHang: number;
-  /** Share where the lead is created, then answered 200 `{"leadId": null}` (the spec allows null). Default 0. */
-  rateNoLeadId: number;
-  /** After this many Add Lead requests (counted from when it is set), every API request gets 401. */
-  revokeAfter: number | undefined;
-  /** Add Lead requests beyond this many in the current 1-second window get 429 with `Retry-After: 1`. */
-  throttleRps: number | undefined;
-}
+// The fault set, its defaults and its schema come from the switch table (switches.ts).
+export type { Faults } from './switches.js';
 
-export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze({
-  latencyMs: 0,
-  rate429: 0,
-  retryAfter: undefined,
-  rate5xx: 0,
-  rateDrop: 0,
-  rateCreateThenDrop: 0,
-  rateTextPlain: 0,
-  rateHang: 0,
-  rateNoLeadId: 0,
-  revokeAfter: undefined,
-  throttleRps: undefined,
-});
+export const DEFAULT_FAULTS: Readonly<Faults> = Object.freeze(
+  Object.fromEntries(
+    faultEntries.map(([name, spec]) => [name, 'default' in spec ? spec.default : undefined]),
+  ),
+) as Faults;
 
 /**
  * A forced answer for the next Add Lead request. A `status` answer is sent verbatim and creates no lead;
@@ -64,32 +35,20 @@ export type FaultDecision =
   | { kind: 'hang' }
   | { kind: 'textPlain' };
 
-const rate = z.number().min(0).max(1);
-// null is accepted for the optional faults because JSON (the control endpoint) has no undefined.
-const faultsSchema = z.strictObject({
-  latencyMs: z.number().int().min(0).max(600_000).optional(),
-  rate429: rate.optional(),
-  retryAfter: z.string().min(1).nullish(),
-  rate5xx: rate.optional(),
-  rateDrop: rate.optional(),
-  rateCreateThenDrop: rate.optional(),
-  rateTextPlain: rate.optional(),
-  rateHang: rate.optional(),
-  rateNoLeadId: rate.optional(),
-  revokeAfter: z.number().int().min(0).nullish(),
-  throttleRps: z.number().int().min(1).nullish(),
-});
+// null is accepted for the faults without a default because JSON (the control endpoint) has no undefined.
+const faultsSchema = z.strictObject(
+  Object.fromEntries(
+    faultEntries.map(([name, spec]) => {
+      const value = valueSchema(spec, 'library');
+      return [name, 'default' in spec ? value.optional() : value.nullish()];
+    }),
+  ),
+);
 
-const CLEARABLE = new Set<keyof Faults>(['retryAfter', 'revokeAfter', 'throttleRps']);
-const RATES = [
-  'rate429',
-  'rate5xx',
-  'rateDrop',
-  'rateCreateThenDrop',
-  'rateTextPlain',
-  'rateHang',
-  'rateNoLeadId',
-] as const;
+const CLEARABLE = new Set<keyof Faults>(
+  faultEntries.filter(([, spec]) => !('default' in spec)).map(([name]) => name),
+);
+const RATES = faultEntries.filter(([, spec]) => spec.share === true).map(([name]) => name as ShareName);
 
 export type FaultsResult = { ok: true; value: Faults } | { ok: false; issues: string[] };
 
