@@ -10,6 +10,17 @@ export function ledgerErrorFrom(error: unknown, file: string): Error {
   if (!(error instanceof Error)) return new Error(String(error));
   if (error instanceof LedgerError) return error;
   const code = (error as { code?: unknown }).code;
+  if (code === 'ERR_DLOPEN_FAILED' || error.message.startsWith('Could not locate the bindings file')) {
+    // better-sqlite3 loads its native module at the first open: missing when its install script did not run
+    // (npm 11 may skip install scripts it was not told to allow), or built for another Node.js version.
+    return new LedgerError(
+      `cannot open the ledger ${file}: the SQLite driver (better-sqlite3) is not built for this Node.js ` +
+        `${process.version}. Run \`npm rebuild better-sqlite3\` where nlpearl-leads is installed (npm 11 needs ` +
+        `\`npm approve-scripts better-sqlite3\` first), or run without a ledger (--no-ledger)`,
+      'LEDGER_UNAVAILABLE',
+      { cause: error },
+    );
+  }
   if (typeof code !== 'string') return error;
   const unavailable = (what: string) =>
     new LedgerError(`${what}, ${ELSEWHERE}`, 'LEDGER_UNAVAILABLE', { cause: error });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LedgerError } from '../../src/ledger/errors.js';
 import { resolveLedgerLocation, type LedgerLocation } from '../../src/ledger/location.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
+import { ledgerErrorFrom } from '../../src/ledger/sqlite-errors.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { assertLedgerBuilt, OPEN_CHILD } from './built-ledger.js';
 
@@ -169,5 +170,31 @@ describe('ledger: a SQLite file that cannot serve', () => {
     expect(error?.code).toBe('LEDGER_UNSUPPORTED');
     expect(error?.message).toContain('postgres://nightly:***@db.internal:5432/leads');
     expect(error?.message).not.toContain('s3cret');
+  });
+});
+
+describe('ledger: the SQLite driver', () => {
+  it('a native module missing or built for another Node.js: LEDGER_UNAVAILABLE, saying how to rebuild it', () => {
+    const missing = new Error(
+      'Could not locate the bindings file. Tried:\n → /app/node_modules/better-sqlite3/build/…',
+    );
+    const otherNode = Object.assign(new Error('was compiled against a different Node.js version'), {
+      code: 'ERR_DLOPEN_FAILED',
+    });
+    for (const cause of [missing, otherNode]) {
+      const error = ledgerErrorFrom(cause, '/state/ledger.sqlite') as LedgerError;
+      expect(error.code).toBe('LEDGER_UNAVAILABLE');
+      expect(error.cause).toBe(cause);
+      expect(error.message).toBe(
+        `cannot open the ledger /state/ledger.sqlite: the SQLite driver (better-sqlite3) is not built for this ` +
+          `Node.js ${process.version}. Run \`npm rebuild better-sqlite3\` where nlpearl-leads is installed (npm 11 ` +
+          `needs \`npm approve-scripts better-sqlite3\` first), or run without a ledger (--no-ledger)`,
+      );
+    }
+  });
+
+  it('an error that is none of its own is given back as it is', () => {
+    const bug = Object.assign(new Error('near "SELEC": syntax error'), { code: 'SQLITE_ERROR' });
+    expect(ledgerErrorFrom(bug, '/state/ledger.sqlite')).toBe(bug);
   });
 });
