@@ -70,6 +70,21 @@ export const importOptionsSchema = z.strictObject({
   encoding: z.string().min(1).optional(),
   /** Input delimiter (detected when unset). */
   delimiter: z.string().min(1).max(3).optional(),
+
+  /** The lead ledger: a file (or postgres:// URL); false turns it off. Default: the XDG state folder's. */
+  ledger: z.union([z.string().min(1), z.literal(false)]).optional(),
+  /** Which source the rows come from, for absent leads. Default: the input's path. */
+  source: z.string().min(1).optional(),
+  /** A lead changed since it was last sent: update it, or report it only. */
+  onChange: z.enum(['update', 'skip']).default('update'),
+  /** Leads of earlier runs of the same source that this input no longer holds. */
+  absent: z.enum(['keep', 'complete', 'delete']).default('keep'),
+  /** The most absent leads --absent may touch: a count or a share of the outbound's known leads. */
+  maxAbsent: maxErrors.optional(),
+  /** Pull the campaign's leads into the ledger before sending. */
+  refresh: z.boolean().default(false),
+  /** Update leads found in the campaign (their content is unknown) instead of leaving them unchanged. */
+  updateExisting: z.boolean().default(false),
 });
 
 export type ImportOptionsInput = z.input<typeof importOptionsSchema>;
