@@ -1,3 +1,5 @@
+import type { LedgerErrorCode } from './ledger/errors.js';
+
 /**
  * Fatal problems: anything that stops a run before its first lead is sent. A bad or failed row is never one of
  * these; it becomes a result line instead, and a problem met after leads were sent ends the run as stopped
@@ -18,7 +20,7 @@ export type ApiErrorCode = 'CREDENTIALS_REJECTED' | 'OUTBOUND_NOT_FOUND' | 'PREF
 /** An output cannot be written: the results file (its folder, its permissions, a full disk). */
 export type OutputErrorCode = 'RESULTS_UNWRITABLE';
 
-export type ErrorCode = UsageErrorCode | InputErrorCode | ApiErrorCode | OutputErrorCode;
+export type ErrorCode = UsageErrorCode | InputErrorCode | ApiErrorCode | OutputErrorCode | LedgerErrorCode;
 
 export class NlpearlLeadsError extends Error {
   readonly code: ErrorCode;

@@ -23,4 +23,5 @@ export {
   type ApiErrorCode,
   type OutputErrorCode,
 } from './errors.js';
+export { LedgerError, type LedgerErrorCode } from './ledger/errors.js';
 export type { RowStatus } from './types.js';

@@ -8,9 +8,11 @@ export interface LeadBody {
 
 /**
  * A row's status in the results file. `sending` is written just before a row goes out, so that a crash leaves
- * a trace of rows whose outcome is unknown; the row's last line always wins.
+ * a trace of rows whose outcome is unknown; the row's last line always wins. `updated` and `unchanged` come
+ * from the ledger: a lead an earlier run added, changed since (sent with Update Lead) or the same (not sent).
  */
-export type RowStatus = 'created' | 'invalid' | 'failed' | 'skipped' | 'valid' | 'sending';
+export type RowStatus =
+  'created' | 'updated' | 'unchanged' | 'invalid' | 'failed' | 'skipped' | 'valid' | 'sending';
 
 export interface RowOutcome {
   row: number;

@@ -215,11 +215,15 @@ describe('precedence: flags > environment > config file > defaults', () => {
 });
 
 describe('the merge of every option of the table', () => {
-  const env = { NLPEARL_API_TOKEN: 'acct-a:secret-a' };
+  const env = { NLPEARL_API_TOKEN: 'acct-a:secret-a', HOME: '/home/someone' };
   const redactor = Redactor.fromEnv(env);
+  // The ledger is resolved further (a default place, `off`, URLs): it has a test of its own below.
   const fromFile = importOptionEntries.filter(
-    ([, spec]) =>
-      spec.where.library !== undefined && spec.where.file === true && spec.where.commands?.includes('import'),
+    ([name, spec]) =>
+      name !== 'ledger' &&
+      spec.where.library !== undefined &&
+      spec.where.file === true &&
+      spec.where.commands?.includes('import'),
   );
 
   const options = (settings: CliSettings): Record<string, unknown> => settings.options;
@@ -249,8 +253,10 @@ describe('the merge of every option of the table', () => {
   });
 
   it('lets each option variable beat the config file, and its flag beat the variable', () => {
-    const withEnv = importOptionEntries.filter(([, spec]) => spec.where.env !== undefined);
-    expect(withEnv.map(([name]) => name)).toEqual(['outbound', 'apiUrl', 'ledger']);
+    const withEnv = importOptionEntries.filter(
+      ([name, spec]) => spec.where.env !== undefined && name !== 'ledger',
+    );
+    expect(withEnv.map(([name]) => name)).toEqual(['outbound', 'apiUrl']);
     for (const [name, spec] of withEnv) {
       const config = writeConfig({ [name]: sampleValue(spec, 0) }, `${name}.json`);
       const variable = { ...env, [spec.where.env!]: String(sampleValue(spec, 1)) };
@@ -270,6 +276,27 @@ describe('the merge of every option of the table', () => {
     }
   });
 
+  it('finds the ledger: --ledger, else NLPEARL_LEDGER, else the config file, else the XDG default; off turns it off', () => {
+    const ledgerOf = (flags: Record<string, unknown>, variables: Record<string, string> = {}) =>
+      options(resolveSettings('import', { file: 'a.csv', ...flags }, { ...env, ...variables }, redactor))
+        .ledger;
+    const config = writeConfig({ ledger: 'state/ledger.sqlite' }, 'ledger.json');
+    expect(ledgerOf({})).toBe('/home/someone/.local/state/nlpearl-leads/ledger.sqlite');
+    expect(ledgerOf({}, { XDG_STATE_HOME: '/var/lib/job' })).toBe('/var/lib/job/nlpearl-leads/ledger.sqlite');
+    expect(ledgerOf({ config })).toBe(path.join(tempDir(), 'state/ledger.sqlite'));
+    expect(ledgerOf({ config }, { NLPEARL_LEDGER: '/data/l.sqlite' })).toBe('/data/l.sqlite');
+    expect(ledgerOf({ config, ledger: '/flag.sqlite' }, { NLPEARL_LEDGER: '/data/l.sqlite' })).toBe(
+      '/flag.sqlite',
+    );
+    expect(ledgerOf({ ledger: false }, { NLPEARL_LEDGER: '/data/l.sqlite' })).toBe(false);
+    expect(ledgerOf({}, { NLPEARL_LEDGER: 'off' })).toBe(false);
+    const url = 'postgres://job:pw@db.internal/leads';
+    expect(ledgerOf({ config: writeConfig({ ledger: url }, 'pg.json') })).toBe(url);
+    expect(() =>
+      resolveSettings('import', { file: 'a.csv' }, { NLPEARL_API_TOKEN: 'a:b' }, redactor),
+    ).toThrow('HOME is not set, so the ledger has no default place: give --ledger FILE');
+  });
+
   it('reads only the options a command takes, whatever the source', () => {
     const config = writeConfig({
       outbound: 'o-1',
@@ -278,12 +305,16 @@ describe('the merge of every option of the table', () => {
       resume: true,
       phone: 'Mobile',
     });
-    const validate = resolveSettings('validate', { file: 'a.csv', config }, {}, redactor).options;
+    const noLedger = { NLPEARL_LEDGER: 'off' };
+    const validate = resolveSettings('validate', { file: 'a.csv', config }, noLedger, redactor).options;
+    // validate takes the outbound only to compare the rows with the ledger; it sends nothing.
     expect(validate).toEqual({
       input: 'a.csv',
       dryRun: true,
+      outbound: 'o-1',
       results: path.join(tempDir(), 'r.csv'),
       phone: 'Mobile',
+      ledger: false,
     });
     const retry = resolveSettings('retry', { file: 'a.results.csv', config }, env, redactor).options;
     expect(retry).toMatchObject({ input: 'a.results.csv', dryRun: false, outbound: 'o-1', concurrency: 4 });
@@ -293,7 +324,7 @@ describe('the merge of every option of the table', () => {
 
   it('splits --call-data at commas, takes --no-call-data as none, and reads --delimiter tab as a tab', () => {
     const settings = (flags: Record<string, unknown>) =>
-      resolveSettings('validate', { file: 'a.csv', ...flags }, {}, redactor).options;
+      resolveSettings('validate', { file: 'a.csv', ...flags }, { NLPEARL_LEDGER: 'off' }, redactor).options;
     expect(settings({ callData: 'First Name, Company,' }).callData).toEqual(['First Name', 'Company']);
     expect(settings({ callData: false }).callData).toBe(false);
     const delimiter = parseImportOptions(settings({ delimiter: 'tab' }));

@@ -28,7 +28,7 @@ const ANSI_COLOUR = /\u001b\[[0-9;]*m/;
 function progress(values: Partial<RunProgress>): RunProgress {
   return {
     rowsDone: 0,
-    counts: { created: 0, invalid: 0, failed: 0, skipped: 0, valid: 0, unknown: 0 },
+    counts: { created: 0, updated: 0, unchanged: 0, invalid: 0, failed: 0, skipped: 0, valid: 0, unknown: 0 },
     alreadyDone: 0,
     inFlight: 0,
     bytesRead: 0,
@@ -57,7 +57,16 @@ describe('ProgressEstimator', () => {
           progress({
             rowsDone: done,
             inFlight: 8,
-            counts: { created, invalid: 0, failed: 0, skipped: 0, valid: 0, unknown: 0 },
+            counts: {
+              created,
+              updated: 0,
+              unchanged: 0,
+              invalid: 0,
+              failed: 0,
+              skipped: 0,
+              valid: 0,
+              unknown: 0,
+            },
             bytesRead,
             totalBytes,
             elapsedMs: done * 2.5,
@@ -111,7 +120,16 @@ describe('formatProgressLine', () => {
   const estimate: ProgressEstimate = {
     progress: progress({
       rowsDone: 21_000,
-      counts: { created: 20_990, invalid: 3, failed: 7, skipped: 0, valid: 0, unknown: 0 },
+      counts: {
+        created: 20_990,
+        updated: 0,
+        unchanged: 0,
+        invalid: 3,
+        failed: 7,
+        skipped: 0,
+        valid: 0,
+        unknown: 0,
+      },
       totalBytes: 1,
     }),
     totalRows: 50_000,
@@ -198,7 +216,16 @@ describe('formatSummaryTable', () => {
     resultsPath: 'leads.results.csv',
     dryRun: false,
     rows: 50_120,
-    counts: { created: 49_990, invalid: 3, failed: 7, skipped: 0, valid: 0, unknown: 0 },
+    counts: {
+      created: 49_990,
+      updated: 0,
+      unchanged: 0,
+      invalid: 3,
+      failed: 7,
+      skipped: 0,
+      valid: 0,
+      unknown: 0,
+    },
     alreadyDone: 120,
     durationMs: 125_000,
     rowsPerSecond: 400,

@@ -92,7 +92,7 @@ describe('in a nightly job (no TTY)', () => {
     const fd = fs.openSync(output, 'w');
     const child = spawn(process.execPath, [BIN, ...importArgs(input, '--concurrency', '1')], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NLPEARL_API_TOKEN: sandbox.token },
+      env: { PATH: process.env.PATH ?? '', NLPEARL_API_TOKEN: sandbox.token, NLPEARL_LEDGER: 'off' },
       stdio: ['ignore', fd, fd],
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

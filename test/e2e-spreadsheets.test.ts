@@ -32,7 +32,7 @@ async function runMain(args: readonly string[], env: Record<string, string> = {}
     stdout: stdout.stream,
     stderr: stderr.stream,
     stdin: new PassThrough(),
-    env,
+    env: { NLPEARL_LEDGER: 'off', ...env },
   });
   await new Promise<void>((resolve) => setImmediate(resolve));
   return { code, signal: null, stdout: stdout.text(), stderr: stderr.text() };

@@ -74,6 +74,7 @@ describe('a results file that cannot be written', () => {
         token: SANDBOX_TOKEN,
         apiUrl: sandbox.url,
         concurrency: 4,
+        ledger: false,
       },
       { logger: pino({ level: 'silent' }) },
     );
@@ -101,7 +102,14 @@ describe('a results file that cannot be written', () => {
     writeLeadsCsv(input, 3);
     const results = path.join(tempDir(), 'nowhere', 'r.csv');
     const run = importLeads(
-      { input, results, outbound: SANDBOX_OUTBOUND, token: SANDBOX_TOKEN, apiUrl: sandbox.url },
+      {
+        input,
+        results,
+        outbound: SANDBOX_OUTBOUND,
+        token: SANDBOX_TOKEN,
+        apiUrl: sandbox.url,
+        ledger: false,
+      },
       { logger: pino({ level: 'silent' }) },
     );
     await expect(run).rejects.toBeInstanceOf(OutputError);

@@ -121,14 +121,14 @@ describe('NlpearlClient.addLead', () => {
 });
 
 describe('NlpearlClient lookups', () => {
-  it('checks access with Search Leads, limit 1', async () => {
+  it('checks access with Search Leads, limit 1, and reads the campaign count', async () => {
     const scope = nock(API)
       .post('/v1/Outbound/o/Leads', { skip: 0, limit: 1, isAscending: true })
-      .reply(200, { count: 0, results: [] })
+      .reply(200, { count: 42, results: [{ id: 'a', phoneNumber: '+12125550100' }] })
       .post('/v1/Outbound/o/Leads')
       .reply(404, '');
     const api = client('o');
-    await expect(api.checkAccess()).resolves.toEqual({ ok: true, value: true });
+    await expect(api.checkAccess()).resolves.toEqual({ ok: true, value: 42 });
     await expect(api.checkAccess()).resolves.toMatchObject({ ok: false, failure: { status: 404 } });
     api.close();
     expect(scope.isDone()).toBe(true);

@@ -32,7 +32,7 @@ describe('recordOutcome', () => {
 
   it('writes a failed row as data, and lists it as a problem with its line', () => {
     const { tally, lines, stops, record } = harness();
-    record({ status: 'failed', error: 'HTTP 400: bad phone', attempts: 1 }, 7);
+    record({ status: 'failed', error: 'HTTP 400: bad phone', attempts: 1, notCreated: true }, 7);
     expect(lines).toEqual([['failed', { error: 'HTTP 400: bad phone', attempts: 1 }]]);
     expect(tally.problems).toEqual([{ row: 7, line: 8, reason: 'HTTP 400: bad phone' }]);
     expect(stops).toEqual([]);
@@ -40,17 +40,17 @@ describe('recordOutcome', () => {
 
   it('stops the run on rejected credentials or a missing outbound, naming the outbound', () => {
     const { stops, record } = harness();
-    record({ status: 'failed', error: 'HTTP 401', attempts: 1, fatal: 'credentials' });
-    record({ status: 'failed', error: 'HTTP 404', attempts: 1, fatal: 'outbound' });
+    record({ status: 'failed', error: 'HTTP 401', attempts: 1, notCreated: true, fatal: 'credentials' });
+    record({ status: 'failed', error: 'HTTP 404', attempts: 1, notCreated: true, fatal: 'outbound' });
     expect(stops.map(([code]) => code)).toEqual(['CREDENTIALS_REJECTED', 'OUTBOUND_NOT_FOUND']);
     expect(stops[1]?.[1]).toContain('outbound "ob-1" does not exist (HTTP 404)');
   });
 
   it('stops once --max-errors failures are reached, not before', () => {
     const { stops, record } = harness('2');
-    record({ status: 'failed', error: 'HTTP 500', attempts: 6 }, 1);
+    record({ status: 'failed', error: 'HTTP 500', attempts: 6, notCreated: true }, 1);
     expect(stops).toEqual([]);
-    record({ status: 'failed', error: 'HTTP 500', attempts: 6 }, 2);
+    record({ status: 'failed', error: 'HTTP 500', attempts: 6, notCreated: true }, 2);
     expect(stops.map(([code]) => code)).toEqual(['ERROR_BUDGET']);
   });
 

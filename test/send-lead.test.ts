@@ -118,7 +118,7 @@ describe('sendLead', () => {
   it('fails a 400 at once with the API message', async () => {
     const { api, calls } = scriptedApi([http(400)]);
     const outcome = await sendLead(body, context(api).ctx, { beforeFirstRequest: () => undefined });
-    expect(outcome).toEqual({ status: 'failed', error: 'HTTP 400', attempts: 1 });
+    expect(outcome).toEqual({ status: 'failed', error: 'HTTP 400', attempts: 1, notCreated: true });
     expect(calls).toHaveLength(1);
   });
 
@@ -237,7 +237,7 @@ describe('sendLead', () => {
     );
     const { ctx, paced } = context(api);
     const outcome = await sendLead(body, ctx, { beforeFirstRequest: () => undefined });
-    expect(outcome).toEqual({ status: 'failed', error: 'ETIMEDOUT', attempts: 4 });
+    expect(outcome).toEqual({ status: 'failed', error: 'ETIMEDOUT', attempts: 4, notCreated: false });
     expect(calls.filter((call) => call.startsWith('PUT'))).toHaveLength(4);
     expect(calls.at(-1)).toBe('GET crm-1');
     expect(paced.count).toBe(calls.length); // --rate counts every request, the last lookup too

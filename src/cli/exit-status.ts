@@ -20,6 +20,13 @@ export const EXIT_STATUS = {
   OUTBOUND_NOT_FOUND: 2,
   PREFLIGHT_FAILED: 2,
   RESULTS_UNWRITABLE: 2,
+  LEDGER_UNAVAILABLE: 2,
+  LEDGER_CORRUPT: 2,
+  LEDGER_NOT_LEDGER: 2,
+  LEDGER_NEWER_SCHEMA: 2,
+  LEDGER_LOCKED: 2,
+  LEDGER_UNSUPPORTED: 2,
+  LEDGER_CLOSED: 2,
 } as const satisfies Record<ErrorCode, 2 | 3>;
 
 /** An error that is not ours, a bug: the CLI says so in one line (the stack only with --log-level debug). */

@@ -63,6 +63,7 @@ export async function runImportCommand(
         logger,
         signal: stop.signal,
         stdin: io.stdin,
+        ...(settings.tokenSource === undefined ? {} : { tokenSource: settings.tokenSource }),
         onWriter: (f: () => void) => (flush = f),
         // Logged once the checks passed and the first row is next, so a refused run prints only its one line.
         onStart: (run: { progress(): RunProgress }) => {
@@ -148,6 +149,17 @@ function logSummary(logger: Logger, command: ImportCommand, summary: ImportSumma
     invalid: summary.counts.invalid,
     failed: summary.counts.failed,
     skipped: summary.counts.skipped,
+    ...(summary.ledger === undefined
+      ? {}
+      : {
+          updated: summary.counts.updated,
+          unchanged: summary.counts.unchanged,
+          ledger: summary.ledger.location,
+          runId: summary.ledger.runId,
+          pulled: summary.ledger.pulled,
+          absent: summary.ledger.absent,
+          ...(summary.ledger.planned === undefined ? {} : { planned: summary.ledger.planned }),
+        }),
     ...(summary.dryRun ? { valid: summary.counts.valid } : {}),
     unknown: summary.counts.unknown,
     alreadyDone: summary.alreadyDone,

@@ -12,8 +12,7 @@ import { IMPORT_OPTIONS, importOptionEntries } from '../options/import-options.j
 import type { CommandName, FlagValues, MergedValues, OptionSpec } from '../options/option-spec.js';
 import { numberSchema } from '../options/value-schema.js';
 import { expectedNumber, flagName } from '../options/yargs-flag.js';
-import { checkApiUrl } from '../upload/api-url.js';
-import { checkToken } from '../upload/token.js';
+import { resolveLedgerLocation } from '../ledger/location.js';
 import { readTextFile } from './read-text-file.js';
 import { resolveToken, type Redactor } from './secrets.js';
 
@@ -72,13 +71,13 @@ export function resolveSettings(
     ...library,
     input: typeof flags.file === 'string' && flags.file !== '' ? flags.file : '-',
     ...(dryRun === undefined ? {} : { dryRun }),
+    ledger: ledgerSetting(merged.ledger, env, command !== 'validate' || merged.outbound !== undefined),
   };
 
   let tokenSource: string | undefined;
   if (dryRun !== true) {
-    // Checked here, before the input is opened, so the message can say where the token came from.
-    checkApiUrl(options.apiUrl ?? IMPORT_OPTIONS.apiUrl.default);
     // The token file is not merged like the others: NLPEARL_API_TOKEN sits between its flag and its key.
+    // The library checks the token (and names where it came from when it refuses it).
     const resolved = resolveToken(
       {
         tokenFileFlag: flags.tokenFile,
@@ -87,7 +86,7 @@ export function resolveSettings(
       },
       redactor,
     );
-    options.token = checkToken(resolved.token, resolved.source);
+    options.token = resolved.token;
     tokenSource = resolved.source;
   }
   return {
@@ -163,9 +162,24 @@ function fromEnv(spec: OptionSpec, env: Env): unknown {
 
 function fromFile(spec: OptionSpec, value: unknown, dir: string): unknown {
   if (typeof value !== 'string') return value;
-  if (spec.type === 'path') return path.resolve(dir, value);
+  if (spec.type === 'path' && !URL_LIKE.test(value)) return path.resolve(dir, value);
   if (spec.type === 'mapping') return readMapFile(path.resolve(dir, value));
   return value;
+}
+
+/** A value that names a server, not a file (`postgres://…` for --ledger): never taken relative to a folder. */
+const URL_LIKE = /^[a-z][a-z\d+.-]*:\/\//i;
+
+/**
+ * The ledger the run uses, as the library takes it: a file or URL, or false (`--no-ledger`, or `off` from any
+ * source). Unset, the default file under the XDG state folder of this environment (not the process's own).
+ */
+function ledgerSetting(value: string | false | undefined, env: Env, needed: boolean): string | false {
+  if (value === false || value?.trim().toLowerCase() === 'off') return false;
+  const found = resolveLedgerLocation({ flag: value, env });
+  if (!found.ok && !needed) return false; // validate without an outbound has nothing to compare
+  if (!found.ok) throw new UsageError(found.issue, 'CONFIG');
+  return found.location.kind === 'sqlite' ? found.location.file : found.location.url;
 }
 
 /** Reads and checks `--config <file.json>`; its relative paths are taken from its own folder. */

@@ -1,4 +1,4 @@
-import type { ImportSummary } from '../pipeline/summary.js';
+import { ledgerLines, type ImportSummary } from '../pipeline/summary.js';
 import { duration, number } from './progress.js';
 import type { Style } from './style.js';
 
@@ -13,8 +13,14 @@ export function formatSummaryTable(
   next: { retry?: string | undefined; resume?: string | undefined } = {},
 ): string {
   const { counts } = summary;
-  const rows: [label: string, count: number, colour: (text: string) => string, hint: string][] = [
+  type Row = [label: string, count: number, colour: (text: string) => string, hint: string];
+  const ledgerRows: Row[] = [
+    ['updated', counts.updated, style.green, 'changed since an earlier run: sent with Update Lead'],
+    ['unchanged', counts.unchanged, (text) => text, 'the same as an earlier run: not sent'],
+  ];
+  const rows: Row[] = [
     ['created', counts.created, style.green, ''],
+    ...(summary.ledger === undefined ? [] : ledgerRows),
     ['invalid', counts.invalid, style.yellow, 'fix them in the results file, then retry'],
     ['failed', counts.failed, style.red, 'the API refused them or never answered'],
     ['skipped', counts.skipped, (text) => text, 'repeat an earlier phone or externalId'],
@@ -39,6 +45,7 @@ export function formatSummaryTable(
     }),
     '',
   ];
+  lines.push(...ledgerLines(summary));
   if (summary.stopped) lines.push(style.red(`Stopped: ${summary.stopped.message}`));
   lines.push(`Results: ${summary.resultsPath}`);
   if (next.resume !== undefined) lines.push(`Continue with: ${style.bold(next.resume)}`);

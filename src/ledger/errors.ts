@@ -1,3 +1,5 @@
+import { NlpearlLeadsError } from '../errors.js';
+
 /**
  * What stops a run because of its ledger. Every message names the ledger (its file, or its URL without the
  * password) and says what to do, so the CLI can print it as its one line.
@@ -18,12 +20,11 @@ export type LedgerErrorCode =
   /** Used after `close()`: a mistake of the caller's. */
   | 'LEDGER_CLOSED';
 
-export class LedgerError extends Error {
-  readonly code: LedgerErrorCode;
+export class LedgerError extends NlpearlLeadsError {
+  declare readonly code: LedgerErrorCode;
 
   constructor(message: string, code: LedgerErrorCode, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, code, options);
     this.name = 'LedgerError';
-    this.code = code;
   }
 }

@@ -33,10 +33,10 @@ export const IMPORT_OPTIONS = {
   outbound: {
     type: 'string',
     trim: true,
-    help: 'outbound campaign id, not the Pearl id',
+    help: 'outbound campaign id, not the Pearl id (validate: to compare with the ledger)',
     // A retry repeats the campaign the rows went to, wherever it came from.
     where: {
-      commands: SENDING,
+      commands: ALL,
       group: 'API:',
       env: 'NLPEARL_OUTBOUND_ID',
       file: true,

@@ -8,18 +8,19 @@ const PREFLIGHT_RETRIES = 3;
 
 /**
  * One cheap documented call (Search Leads, limit 1) before the first row: it proves the token and the outbound
- * id, so a typo fails in a second with nothing sent, instead of as a file full of failed rows.
+ * id, so a typo fails in a second with nothing sent, instead of as a file full of failed rows. Returns how
+ * many leads the campaign holds (the ledger compares it with what it believes).
  */
 export async function checkAccess(
-  check: () => Promise<ApiAnswer<true>>,
+  check: () => Promise<ApiAnswer<number>>,
   outbound: string,
   logger: Logger,
-): Promise<void> {
+): Promise<number> {
   for (let attempt = 1; ; attempt += 1) {
     const answer = await check();
     if (answer.ok) {
-      logger.debug('pre-flight check passed');
-      return;
+      logger.debug({ leads: answer.value }, 'pre-flight check passed');
+      return answer.value;
     }
     const { failure } = answer;
     if (failure.kind === 'http' && (failure.status === 401 || failure.status === 403)) {

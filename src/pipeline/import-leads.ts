@@ -1,24 +1,28 @@
 import pino, { type Logger } from 'pino';
 import type { ImportOptionsInput } from '../config.js';
-import { InputError, OutputError, describeFsError } from '../errors.js';
-import { DuplicateFinder } from '../mapping/duplicates.js';
-import { compactResultsFile } from '../results/compact-results.js';
+import { ApiRejectedError } from '../errors.js';
 import { ResultsWriter } from '../results/results-writer.js';
+import { callWithRetries } from '../upload/attempts.js';
 import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER } from '../upload/circuit-breaker.js';
 import { systemClock } from '../upload/clock.js';
 import { NlpearlClient } from '../upload/nlpearl-client.js';
 import { RateLimiter } from '../upload/rate-limiter.js';
 import { DEFAULT_RETRY_POLICY } from '../upload/retry-policy.js';
-import { sendLead, type SendContext } from '../upload/send-lead.js';
+import type { NlpearlApi } from '../upload/nlpearl-api.js';
+import type { SendContext } from '../upload/send-lead.js';
+import { handleAbsent } from './absent-leads.js';
 import { checkAccess } from './check-access.js';
 import { parseErrorBudget } from './error-budget.js';
-import { planRows, type RowPlan } from './plan-rows.js';
+import type { LedgerRun } from './ledger-run.js';
 import { prepareRun, type PreparedRun } from './prepare-run.js';
-import { recordOutcome, type OutcomeContext, type WriteOutcome } from './record-outcome.js';
+import { pullCampaign, pullReason } from './reconcile.js';
+import type { OutcomeContext } from './record-outcome.js';
 import { RunStop } from './run-stop.js';
+import { compact, summarize } from './run-summary.js';
 import { RunTally, type RunProgress } from './run-tally.js';
 import { SendSlots } from './send-slots.js';
-import { exitCodeOf, type ImportSummary } from './summary.js';
+import { sendRows } from './send-rows.js';
+import type { ImportSummary, LedgerReport } from './summary.js';
 
 export interface ImportDependencies {
   /** Where the run logs (pino). Default: JSON on stderr at level 'info'. */
@@ -58,7 +62,7 @@ async function runImport(
 ): Promise<ImportSummary> {
   const logger = deps.logger ?? pino({ level: 'info' }, pino.destination(2));
   const run = await prepareRun(input, retry, logger, deps);
-  const { options, csv } = run;
+  const { options, csv, ledger } = run;
   const tally = new RunTally();
   const stop = new RunStop(logger);
   const onSignal = () =>
@@ -77,34 +81,41 @@ async function runImport(
     return api.checkAccess();
   };
   const slots = new SendSlots(options.concurrency, stop.signal);
+  const send: SendContext = {
+    api,
+    pacer: new CircuitBreaker(limiter, DEFAULT_CIRCUIT_BREAKER, {
+      probe: async () => (await pacedCheck()).ok,
+      onOpen: (failures) =>
+        logger.warn({ failures }, 'the API looks down: sending paused; probing it before going on'),
+      onClose: (downMs) => logger.info({ downMs }, 'the API answers again: sending resumed'),
+      onGiveUp: (downMs) =>
+        stop.stop(
+          'API_DOWN',
+          `the API did not answer for ${Math.round(downMs / 1000)} s; run again with --resume`,
+        ),
+      clock: systemClock,
+    }),
+    policy: { ...DEFAULT_RETRY_POLICY, retries: options.retries },
+    stop: stop.signal,
+    clock: systemClock,
+    random: Math.random,
+  };
   let writer: ResultsWriter | undefined;
+  let report: LedgerReport | undefined;
+  let ended = false;
   try {
-    if (!options.dryRun && options.preflight) await checkAccess(pacedCheck, run.outbound, logger);
+    const campaignCount =
+      !options.dryRun && options.preflight ? await checkAccess(pacedCheck, run.outbound, logger) : undefined;
+    const pulled =
+      ledger === undefined || options.dryRun
+        ? 0
+        : await pullIfDoubtful(ledger, api, send, campaignCount, options.refresh, logger);
     const out = (writer = ResultsWriter.open(run.resultsPath, run.outputHeader, run.writeMode, (error) =>
       stop.fail(error),
     ));
     deps.onWriter?.(() => out.flush());
     if (deps.signal?.aborted) onSignal();
     deps.signal?.addEventListener('abort', onSignal, { once: true });
-    const send: SendContext = {
-      api,
-      pacer: new CircuitBreaker(limiter, DEFAULT_CIRCUIT_BREAKER, {
-        probe: async () => (await pacedCheck()).ok,
-        onOpen: (failures) =>
-          logger.warn({ failures }, 'the API looks down: sending paused; probing it before going on'),
-        onClose: (downMs) => logger.info({ downMs }, 'the API answers again: sending resumed'),
-        onGiveUp: (downMs) =>
-          stop.stop(
-            'API_DOWN',
-            `the API did not answer for ${Math.round(downMs / 1000)} s; run again with --resume`,
-          ),
-        clock: systemClock,
-      }),
-      policy: { ...DEFAULT_RETRY_POLICY, retries: options.retries },
-      stop: stop.signal,
-      clock: systemClock,
-      random: Math.random,
-    };
     const outcomes: OutcomeContext = {
       tally,
       budget: parseErrorBudget(options.maxErrors),
@@ -120,7 +131,20 @@ async function runImport(
           inFlight: slots.inFlight,
         }),
     });
-    await sendRows(run, retry, { tally, stop, slots, out, send, outcomes });
+    const planned = { create: 0, update: 0, unchanged: 0 };
+    const actions = { onChange: options.onChange, updateExisting: options.updateExisting };
+    await sendRows(run, retry, { tally, stop, slots, out, send, outcomes, api, ledger, actions, planned });
+    if (ledger !== undefined) {
+      const absent = await absentLeads(run, ledger, tally, stop, api, send);
+      report = {
+        location: ledger.ledger.location,
+        runId: ledger.runId,
+        pulled,
+        ...(options.dryRun ? { planned } : {}),
+        ...absent,
+      };
+    }
+    ended = true;
   } finally {
     deps.signal?.removeEventListener('abort', onSignal);
     // Leaving on an error: the rows already sent still get their outcomes written before the file closes.
@@ -129,119 +153,76 @@ async function runImport(
     writer?.close();
     await csv.close();
     api.close();
+    // A run that ends with an error is recorded with exit status 2; the error goes on to the caller.
+    if (!ended) await ledger?.finish({ counts: tally.counts, exitStatus: 2 });
   }
-  await compact(run, logger, stop);
-  return summarize(run, tally, stop);
+  let summary: ImportSummary;
+  try {
+    await compact(run, logger, stop);
+    summary = summarize(run, tally, stop, report);
+  } catch (error) {
+    await ledger?.finish({ counts: tally.counts, exitStatus: 2 });
+    throw error;
+  }
+  await ledger?.finish({ counts: tally.counts, exitStatus: summary.exitCode });
+  return summary;
 }
 
-interface RunParts {
-  readonly tally: RunTally;
-  readonly stop: RunStop;
-  readonly slots: SendSlots;
-  readonly out: ResultsWriter;
-  readonly send: SendContext;
-  readonly outcomes: OutcomeContext;
+/** Pulls the campaign's leads into the ledger first when it has reason to doubt itself; how many it found. */
+async function pullIfDoubtful(
+  ledger: LedgerRun,
+  api: NlpearlApi,
+  send: SendContext,
+  campaignCount: number | undefined,
+  refresh: boolean,
+  logger: Logger,
+): Promise<number> {
+  let count = campaignCount;
+  if (count === undefined) {
+    const answer = await callWithRetries(() => api.checkAccess(), send);
+    if (answer.kind !== 'ok')
+      throw new ApiRejectedError(
+        `cannot count the campaign's leads (${answer.kind === 'failed' ? answer.message : 'stopped'}); nothing was sent`,
+        'PREFLIGHT_FAILED',
+      );
+    count = answer.value;
+  }
+  const reason = await pullReason(ledger.ledger, ledger.outbound, count, refresh);
+  if (reason === undefined) return 0;
+  logger.info({ reason, leads: count }, "pulling the campaign's leads into the ledger before sending");
+  const pulled = await pullCampaign(api, ledger.ledger, ledger.outbound, send, logger);
+  if (!pulled.ok) throw new ApiRejectedError(`${pulled.message}; nothing was sent`, 'PREFLIGHT_FAILED');
+  logger.info({ pulled: pulled.pulled, added: pulled.added, gone: pulled.gone }, 'campaign pulled');
+  return pulled.added;
 }
 
-/** The bounded loop: a row is pulled from the input only when a request slot is free. */
-async function sendRows(run: PreparedRun, retry: boolean, parts: RunParts): Promise<void> {
+/** Absent leads are judged only after a real run that read its whole input and was not stopped. */
+async function absentLeads(
+  run: PreparedRun,
+  ledger: LedgerRun,
+  tally: RunTally,
+  stop: RunStop,
+  api: NlpearlApi,
+  send: SendContext,
+): Promise<Pick<LedgerReport, 'absent' | 'absentAction'>> {
   const { options } = run;
-  const { stop, slots, out, tally } = parts;
-  const plans = planRows({
-    records: run.csv.records,
-    inputName: run.inputName,
-    mapping: run.mapping,
-    header: run.outputHeader,
-    fromResults: run.fromResults,
-    retry,
-    prior: run.prior?.states,
-    duplicates: options.allowDuplicates ? undefined : new DuplicateFinder(),
-    dryRun: options.dryRun,
-    lead: { defaultCountry: run.defaultCountry, keepPhone: options.keepPhone },
-  });
-  try {
-    for await (const plan of plans) {
-      if (stop.signal.aborted) break;
-      if (plan.kind !== 'send') {
-        recordPlan(plan, tally, out);
-        continue;
-      }
-      if (!(await slots.room())) break;
-      const write: WriteOutcome = (status, extra) =>
-        out.write({ row: plan.row, status, attempts: extra.attempts ?? 0, ...extra }, plan.cells);
-      slots.start(async () => {
-        const outcome = await sendLead(plan.body, parts.send, {
-          mayExist: plan.mayExist,
-          beforeFirstRequest: () =>
-            out.writeBeforeSending({ row: plan.row, status: 'sending', attempts: 0 }, plan.cells),
-        });
-        recordOutcome(outcome, plan, write, parts.outcomes);
-      });
-    }
-  } catch (error) {
-    // A record that cannot be read past: the rows before it are handled and written, then the run stops.
-    if (!(error instanceof InputError)) throw error;
-    stop.fail(error);
+  if (options.dryRun || stop.reason !== undefined || ledger.runId === undefined) {
+    return { absent: 0, absentAction: undefined };
   }
-  await slots.drain();
-}
-
-/** A row that is not sent: its result line and its count. */
-function recordPlan(plan: Exclude<RowPlan, { kind: 'send' }>, tally: RunTally, out: ResultsWriter): void {
-  if (plan.kind === 'done') {
-    tally.addAlreadyDone();
-    return;
+  // An invalid row's lead cannot be told from an absent one: acting on absent leads would touch it.
+  const policy = tally.counts.invalid > 0 && options.absent !== 'keep' ? 'keep' : options.absent;
+  const result = await handleAbsent(ledger, policy, options.maxAbsent, api, send);
+  if (policy !== options.absent && result.absent > 0) {
+    return {
+      absent: result.absent,
+      absentAction: {
+        kind: 'refused',
+        message: `${tally.counts.invalid} rows are invalid, and their leads would look absent; fix them, then run again to ${options.absent} the absent leads`,
+      },
+    };
   }
-  const { row, line } = plan;
-  if (plan.kind === 'invalid') tally.add('invalid', { row, line, column: plan.column, reason: plan.reason });
-  else tally.add(plan.kind);
-  const error = plan.kind === 'valid' ? undefined : plan.reason;
-  out.write({ row, status: plan.kind, attempts: 0, ...(error === undefined ? {} : { error }) }, plan.cells);
-}
-
-/** Rewrites the results file to one line per row, in row order, now that no line is still coming. */
-async function compact(run: PreparedRun, logger: Logger, stop: RunStop): Promise<void> {
-  try {
-    const report = await compactResultsFile(run.resultsPath, (message) => logger.warn(message));
-    logger.debug(report, 'results compacted');
-  } catch (error) {
-    if (error instanceof InputError || error instanceof OutputError) throw error;
-    const message = `cannot rewrite the results file ${describeFsError(run.resultsPath, error)}; its lines are all there, in the order they came`;
-    stop.fail(new OutputError(message, 'RESULTS_UNWRITABLE', { cause: error, path: run.resultsPath }));
-  }
-}
-
-/**
- * The run's summary. A file that failed before any lead was sent is thrown (exit 2: nothing to resume);
- * after, the run is reported as stopped, with every outcome reached written.
- */
-function summarize(run: PreparedRun, tally: RunTally, stop: RunStop): ImportSummary {
-  const failure = stop.failure;
-  const where = failure instanceof InputError ? `; the rows before it are in ${run.resultsPath}` : '';
-  if (failure !== undefined && !tally.sentAny) {
-    if (failure instanceof InputError) {
-      throw new InputError(`${failure.message}${where}`, failure.code, {
-        cause: failure,
-        line: failure.line,
-      });
-    }
-    throw failure;
-  }
-  const stopped =
-    stop.reason === undefined ? undefined : { ...stop.reason, message: `${stop.reason.message}${where}` };
-  const durationMs = tally.elapsedMs();
-  return {
-    resultsPath: run.resultsPath,
-    dryRun: run.options.dryRun,
-    rows: tally.done + tally.alreadyDone,
-    counts: { ...tally.counts },
-    alreadyDone: tally.alreadyDone,
-    durationMs,
-    rowsPerSecond: durationMs > 0 ? (tally.done * 1000) / durationMs : 0,
-    mapping: run.mappingLines,
-    input: { encoding: run.csv.encoding, delimiter: run.csv.delimiter },
-    problems: [...tally.problems],
-    ...(stopped === undefined ? {} : { stopped }),
-    exitCode: exitCodeOf(tally.counts, stopped !== undefined),
-  };
+  if (result.kind === 'refused')
+    return { absent: result.absent, absentAction: { kind: 'refused', message: result.message } };
+  if (result.kind === 'failed') stop.stop('API_DOWN', `acting on absent leads: ${result.message}`);
+  return { absent: result.absent, absentAction: { kind: options.absent, done: result.done } };
 }

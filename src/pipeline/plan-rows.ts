@@ -14,7 +14,7 @@ export type RowPlan =
   | (Located & { readonly kind: 'invalid'; readonly reason: string; readonly column?: string | undefined })
   | (Located & { readonly kind: 'skipped'; readonly reason: string })
   /** A dry run's valid row. */
-  | (Located & { readonly kind: 'valid' })
+  | (Located & { readonly kind: 'valid'; readonly body: LeadBody })
   /** `mayExist`: an earlier run may have created it (its last status was sending or failed). */
   | (Located & { readonly kind: 'send'; readonly body: LeadBody; readonly mayExist: boolean });
 
@@ -85,7 +85,7 @@ export function planRow(record: CsvRecord, context: PlanContext): RowPlan {
   }
   const duplicate = context.duplicates?.check(mapped.body, row);
   if (duplicate !== undefined) return { ...at, kind: 'skipped', reason: duplicate };
-  if (context.dryRun) return { ...at, kind: 'valid' };
+  if (context.dryRun) return { ...at, kind: 'valid', body: mapped.body };
   return { ...at, kind: 'send', body: mapped.body, mayExist: status === 'sending' || status === 'failed' };
 }
 

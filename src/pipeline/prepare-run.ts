@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { formatIssues, importOptionsSchema, type ImportOptions, type ImportOptionsInput } from '../config.js';
 import { openCsv, type OpenedCsv } from '../csv/open-csv.js';
@@ -8,6 +9,8 @@ import { RESULT_COLUMNS, isResultsHeader } from '../results/columns.js';
 import { defaultResultsPath, resultsMode, type ResultsMode } from '../results/results-path.js';
 import { checkApiUrl } from '../upload/api-url.js';
 import { checkToken } from '../upload/token.js';
+import { resolveLedgerLocation, type LedgerLocation } from '../ledger/location.js';
+import { LedgerRun } from './ledger-run.js';
 import { loadPriorStates, type PriorStates } from './prior-states.js';
 
 /** Everything a run needs before its first row: checked options, the open input, the mapping, prior state. */
@@ -32,6 +35,8 @@ export interface PreparedRun {
   readonly outputHeader: string[];
   /** From --default-country, else the mapping file's. */
   readonly defaultCountry: string | undefined;
+  /** The ledger, open (and the outbound locked, unless a dry run); undefined with `ledger: false`. */
+  readonly ledger: LedgerRun | undefined;
 }
 
 /**
@@ -72,6 +77,7 @@ export async function prepareRun(
         overwrite: options.overwrite,
         input: options.input,
       });
+  const ledgerAt = ledgerLocation(options.ledger, outbound);
   const prior =
     writeMode === 'append' ? await loadPriorStates(resultsPath, (m) => logger.warn(m)) : undefined;
 
@@ -87,6 +93,7 @@ export async function prepareRun(
       headerRow: retry ? undefined : options.headerRow,
     },
   );
+  let ledger: LedgerRun | undefined;
   try {
     const header = csv.header;
     // A results file read as input: its leading columns are ours, never the lead's.
@@ -106,6 +113,21 @@ export async function prepareRun(
     for (const warning of mapping.warnings) logger.warn(warning);
     const mappingLines = describeMapping(mapping, outputHeader);
     logger.info({ mapping: mappingLines, encoding: csv.encoding, delimiter: csv.delimiter }, 'mapping');
+    if (ledgerAt !== undefined) {
+      const inputPath = options.input === '-' ? undefined : path.resolve(options.input);
+      ledger = await LedgerRun.start(
+        ledgerAt,
+        {
+          command: retry ? 'retry' : 'import',
+          outbound,
+          source: options.source ?? inputPath ?? 'stdin',
+          inputPath,
+          inputSize: csv.totalBytes,
+          dryRun: options.dryRun,
+        },
+        logger,
+      );
+    }
     return {
       options,
       apiUrl,
@@ -121,9 +143,25 @@ export async function prepareRun(
       fromResults,
       outputHeader,
       defaultCountry,
+      ledger,
     };
   } catch (error) {
+    await ledger?.finish(undefined);
     await csv.close();
     throw error;
   }
+}
+
+/**
+ * Where the run's ledger is: the option's file or URL, else the default under the XDG state folder; none with
+ * `ledger: false`, or in a dry run without an outbound (nothing to compare with).
+ */
+function ledgerLocation(option: string | false | undefined, outbound: string): LedgerLocation | undefined {
+  if (option === false || outbound === '') return undefined;
+  const found = resolveLedgerLocation({
+    flag: option,
+    env: { HOME: process.env.HOME, XDG_STATE_HOME: process.env.XDG_STATE_HOME },
+  });
+  if (!found.ok) throw new UsageError(found.issue, 'CONFIG');
+  return found.location;
 }

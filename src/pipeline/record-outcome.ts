@@ -11,6 +11,16 @@ export interface OutcomeContext {
   readonly stopRun: (code: StopCode, message: string) => void;
 }
 
+/** What one row came to: an Add Lead's outcome, or, with a ledger, an update, a lead left unchanged or skipped. */
+export type RowResult =
+  | SendOutcome
+  | {
+      status: 'updated' | 'unchanged' | 'skipped';
+      leadId: string | undefined;
+      attempts: number;
+      note?: string;
+    };
+
 /** Writes the row's result line. */
 export type WriteOutcome = (
   status: Exclude<RowStatus, 'sending'>,
@@ -22,13 +32,19 @@ export type WriteOutcome = (
  * is data; only an answer about the whole run (credentials, outbound, the error budget) stops it.
  */
 export function recordOutcome(
-  outcome: SendOutcome,
+  outcome: RowResult,
   where: { readonly row: number; readonly line: number },
   write: WriteOutcome,
   context: OutcomeContext,
 ): void {
   const { tally, stopRun } = context;
   switch (outcome.status) {
+    case 'updated':
+    case 'unchanged':
+    case 'skipped':
+      tally.add(outcome.status);
+      write(outcome.status, { leadId: outcome.leadId, error: outcome.note, attempts: outcome.attempts });
+      return;
     case 'created':
       tally.add('created');
       write('created', { leadId: outcome.leadId, error: outcome.note, attempts: outcome.attempts });

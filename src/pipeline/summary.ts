@@ -32,14 +32,19 @@ export interface ImportSummary {
   readonly mapping: readonly string[];
   /** The first rows that are invalid or failed, with row, line, column and reason. */
   readonly problems: readonly RowProblem[];
+  /** What the ledger said and did, when the run had one. */
+  readonly ledger?: LedgerReport;
   /** Why the run stopped part-way, when it did. */
   readonly stopped?: { readonly code: StopCode; readonly message: string };
-  /** 0 all created (dry run: all valid); 1 some rows invalid or failed; 3 stopped part-way. */
-  readonly exitCode: 0 | 1 | 3;
+  /**
+   * 0 every row created, updated, unchanged or skipped (dry run: all valid); 1 some rows invalid or failed;
+   * 2 the ledger's guard refused to touch the absent leads (nothing was changed of them); 3 stopped part-way.
+   */
+  readonly exitCode: 0 | 1 | 2 | 3;
 }
 
 export function emptyCounts(): StatusCounts {
-  return { created: 0, invalid: 0, failed: 0, skipped: 0, valid: 0, unknown: 0 };
+  return { created: 0, updated: 0, unchanged: 0, invalid: 0, failed: 0, skipped: 0, valid: 0, unknown: 0 };
 }
 
 export function exitCodeOf(counts: StatusCounts, stopped: boolean): 0 | 1 | 3 {
@@ -54,6 +59,9 @@ export function formatSummary(summary: ImportSummary, retryCommand?: string): st
     ? [`${counts.valid} valid`, `${counts.invalid} invalid`, `${counts.skipped} skipped`]
     : [
         `${counts.created} created`,
+        ...(summary.ledger === undefined
+          ? []
+          : [`${counts.updated} updated`, `${counts.unchanged} unchanged`]),
         `${counts.invalid} invalid`,
         `${counts.failed} failed`,
         `${counts.skipped} skipped`,
@@ -64,6 +72,7 @@ export function formatSummary(summary: ImportSummary, retryCommand?: string): st
     `${summary.dryRun ? 'Validated' : 'Imported'} ${summary.rows} rows in ${seconds} s (${Math.round(summary.rowsPerSecond)} rows/s): ${parts.join(', ')}`,
   ];
   if (summary.alreadyDone > 0) lines.push(`${summary.alreadyDone} rows were already done by an earlier run`);
+  lines.push(...ledgerLines(summary));
   if (summary.stopped) lines.push(`Stopped: ${summary.stopped.message}`);
   lines.push(`Results: ${summary.resultsPath}`);
   if (retryCommand !== undefined) {
@@ -74,4 +83,44 @@ export function formatSummary(summary: ImportSummary, retryCommand?: string): st
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+export interface LedgerReport {
+  /** Where it is, fit to print. */
+  readonly location: string;
+  /** This run's id in the ledger (`ledger runs`); undefined for a dry run, which records nothing. */
+  readonly runId: number | undefined;
+  /** Leads found in the campaign and recorded before the rows were sent (a new or doubtful ledger). */
+  readonly pulled: number;
+  /** A dry run's plan: what a real run would send. */
+  readonly planned?: { readonly create: number; readonly update: number; readonly unchanged: number };
+  /** Leads this tool added from the same source on earlier runs that are not in this input. */
+  readonly absent: number;
+  /** What was done with them: kept, completed or deleted (how many), or refused by the guard (why). */
+  readonly absentAction:
+    | { readonly kind: 'keep' | 'complete' | 'delete'; readonly done: number }
+    | { readonly kind: 'refused'; readonly message: string }
+    | undefined;
+}
+
+export function ledgerLines(summary: ImportSummary): string[] {
+  const report = summary.ledger;
+  if (report === undefined) return [];
+  const lines = [`Ledger: ${report.location}${report.runId === undefined ? '' : ` (run ${report.runId})`}`];
+  if (report.pulled > 0) lines.push(`${report.pulled} leads found in the campaign were recorded first`);
+  if (report.planned !== undefined) {
+    const { create, update, unchanged } = report.planned;
+    lines.push(`Would create ${create}, update ${update}, leave ${unchanged} unchanged`);
+  }
+  if (report.absent > 0) {
+    const action = report.absentAction;
+    const done =
+      action === undefined || action.kind === 'keep'
+        ? 'kept (--absent complete or delete acts on them)'
+        : action.kind === 'refused'
+          ? `not touched: ${action.message}`
+          : `${action.done} ${action.kind === 'complete' ? 'completed' : 'deleted'}`;
+    lines.push(`${report.absent} leads of earlier runs are not in this file: ${done}`);
+  }
+  return lines;
 }

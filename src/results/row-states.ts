@@ -8,6 +8,8 @@ const STATUSES: readonly (RowStatus | undefined)[] = [
   'skipped',
   'valid',
   'sending',
+  'updated',
+  'unchanged',
 ];
 const CODES = new Map(STATUSES.map((status, code) => [status, code]));
 

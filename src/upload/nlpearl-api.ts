@@ -41,8 +41,8 @@ export interface LeadApi {
 
 /** Everything a run asks of NLPearl. */
 export interface NlpearlApi extends LeadApi {
-  /** One cheap call (Search Leads, limit 1) that proves the token and the outbound id. */
-  checkAccess(signal?: AbortSignal): Promise<ApiAnswer<true>>;
+  /** One cheap call (Search Leads, limit 1) that proves the token and the outbound id → the campaign's count. */
+  checkAccess(signal?: AbortSignal): Promise<ApiAnswer<number>>;
   /** One page of Search Leads, oldest first. The server may return fewer results than `limit`. */
   searchLeads(
     page: { skip: number; limit: number; searchInput?: string },

@@ -77,10 +77,13 @@ export class NlpearlClient implements NlpearlApi {
     };
   }
 
-  /** `POST /v1/Outbound/{outboundId}/Leads` with limit 1: proves the token and the outbound id, cheaply. */
-  async checkAccess(signal?: AbortSignal): Promise<ApiAnswer<true>> {
+  /**
+   * `POST /v1/Outbound/{outboundId}/Leads` with limit 1: proves the token and the outbound id, cheaply, and
+   * tells how many leads the campaign holds.
+   */
+  async checkAccess(signal?: AbortSignal): Promise<ApiAnswer<number>> {
     const answer = await this.searchLeads({ skip: 0, limit: 1 }, signal);
-    return answer.ok ? { ok: true, value: true } : answer;
+    return answer.ok ? { ok: true, value: answer.value.count } : answer;
   }
 
   /** `POST /v1/Outbound/{outboundId}/Leads`: one page of leads, oldest first. */

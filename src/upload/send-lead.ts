@@ -28,7 +28,8 @@ export interface SendContext {
 export type SendOutcome =
   /** `leadId` is missing only when NLPearl answered 2xx without one and no lookup could find it (`note`). */
   | { status: 'created'; leadId?: string; attempts: number; foundByLookup: boolean; note?: string }
-  | { status: 'failed'; error: string; attempts: number; fatal?: FatalReason }
+  /** `notCreated`: the API refused it for certain; otherwise it may exist (look it up before sending it again). */
+  | { status: 'failed'; error: string; attempts: number; notCreated: boolean; fatal?: FatalReason }
   /** The run stopped after an attempt whose outcome is unknown: the row may or may not exist. */
   | { status: 'unknown'; error: string; attempts: number }
   /** The run stopped before this row's first request. */
@@ -71,6 +72,7 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
       status: 'failed',
       error: `run stopped before the next retry; last error: ${lastError}`,
       attempts,
+      notCreated: true,
     };
   };
   /** Waits for the pacer (and journals the row before its first request); false when the run stopped. */
@@ -99,11 +101,15 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
       }
       lastError = `lookup: ${found.message}`;
       const fatal = fatalReason(found.failure);
-      if (fatal !== undefined) return { end: { status: 'failed', error: found.message, attempts, fatal } };
+      if (fatal !== undefined) {
+        return { end: { status: 'failed', error: found.message, attempts, notCreated: false, fatal } };
+      }
       const next = await judge(found.failure, lookups);
       if (next === 'stopped') return { end: stopped() };
       if (next === 'give-up')
-        return { end: { status: 'failed', error: `outcome unknown; ${lastError}`, attempts } };
+        return {
+          end: { status: 'failed', error: `outcome unknown; ${lastError}`, attempts, notCreated: false },
+        };
     }
   };
 
@@ -131,19 +137,20 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
     }
     lastError = answer.message;
     const fatal = fatalReason(answer.failure);
-    if (fatal !== undefined) return { status: 'failed', error: answer.message, attempts, fatal };
+    if (fatal !== undefined)
+      return { status: 'failed', error: answer.message, attempts, notCreated: true, fatal };
     if (outcomeUnknown(answer.failure))
       doubt = answer.failure.kind === 'no-lead-id' ? 'no-lead-id' : 'lost-answer';
     const next = await judge(answer.failure, attempts);
     if (next === 'stopped') return stopped();
     if (next === 'give-up') {
-      if (doubt === undefined) return { status: 'failed', error: answer.message, attempts };
+      if (doubt === undefined) return { status: 'failed', error: answer.message, attempts, notCreated: true };
       // One last look, so that a row the server did create is not reported as failed and sent again later.
       const looked = await lookUp();
       if ('found' in looked && looked.found !== undefined) {
         return { status: 'created', leadId: looked.found, attempts, foundByLookup: true };
       }
-      return { status: 'failed', error: answer.message, attempts };
+      return { status: 'failed', error: answer.message, attempts, notCreated: false };
     }
   }
 }

@@ -33,7 +33,8 @@ export function fakeIo(
   const stderr = new Sink(options.tty ?? false, options.columns);
   const stdin = new PassThrough();
   stdin.end(options.stdin ?? '');
-  return { io: { stdout, stderr, stdin, env: options.env ?? {} }, stdout, stderr };
+  // No ledger unless a test names one (NLPEARL_LEDGER), as with the built CLI (run-cli.ts).
+  return { io: { stdout, stderr, stdin, env: { NLPEARL_LEDGER: 'off', ...options.env } }, stdout, stderr };
 }
 
 /**

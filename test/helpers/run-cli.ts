@@ -28,7 +28,8 @@ export function startCli(
 ): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // No ledger unless a test names one: each test's runs stand alone, as before the ledger existed.
+    env: { PATH: process.env.PATH ?? '', NLPEARL_LEDGER: 'off', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

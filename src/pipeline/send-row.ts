@@ -1,0 +1,107 @@
+import type { ResultsWriter } from '../results/results-writer.js';
+import { callWithRetries } from '../upload/attempts.js';
+import type { NlpearlApi } from '../upload/nlpearl-api.js';
+import { sendLead, type SendContext, type SendOutcome } from '../upload/send-lead.js';
+import { ledgerAction, type ActionSettings } from './ledger-action.js';
+import type { LedgerRun } from './ledger-run.js';
+import type { RowPlan } from './plan-rows.js';
+import { recordOutcome, type OutcomeContext, type RowResult, type WriteOutcome } from './record-outcome.js';
+
+export type SendPlan = Extract<RowPlan, { kind: 'send' }>;
+
+export interface RowContext {
+  readonly api: NlpearlApi;
+  readonly send: SendContext;
+  readonly out: ResultsWriter;
+  readonly outcomes: OutcomeContext;
+  readonly ledger: LedgerRun | undefined;
+  readonly actions: ActionSettings;
+}
+
+/** Sends one row (or, with a ledger, updates it or leaves it be) and records what it came to. */
+export async function sendRow(plan: SendPlan, context: RowContext): Promise<void> {
+  const write: WriteOutcome = (status, extra) =>
+    context.out.write({ row: plan.row, status, attempts: extra.attempts ?? 0, ...extra }, plan.cells);
+  const result =
+    context.ledger === undefined
+      ? await add(plan, context, false)
+      : await withLedger(plan, context, context.ledger);
+  recordOutcome(result, plan, write, context.outcomes);
+}
+
+async function withLedger(plan: SendPlan, context: RowContext, ledger: LedgerRun): Promise<RowResult> {
+  const lead = ledger.leadOf(plan.body);
+  const hash = ledger.hash(plan.body);
+  const action = ledgerAction(await ledger.ledger.get(lead.outbound, lead.key), hash, context.actions);
+  switch (action.kind) {
+    case 'create':
+    case 'look-up-then-create': {
+      const outcome = await add(plan, context, action.kind === 'look-up-then-create', async () => {
+        await ledger.ledger.markSending(lead);
+      });
+      if (outcome.status === 'created' && outcome.leadId !== undefined) {
+        await ledger.ledger.markCreated(lead, { leadId: outcome.leadId, bodyHash: hash });
+      } else if (outcome.status === 'failed' && outcome.notCreated) {
+        await ledger.ledger.cancelSending(lead.outbound, lead.key);
+      }
+      // Anything else stays `sending`: the next run looks the lead up before it sends it again.
+      return outcome;
+    }
+    case 'unchanged':
+      await ledger.ledger.markSeen(lead);
+      return { status: 'unchanged', leadId: action.leadId, attempts: 0 };
+    case 'skip-change':
+      await ledger.ledger.markSeen(lead);
+      return {
+        status: 'skipped',
+        leadId: action.leadId,
+        attempts: 0,
+        note: 'changed since it was last sent; not updated (--on-change skip)',
+      };
+    case 'update': {
+      const { leadId } = action;
+      const answer = await callWithRetries(() => context.api.updateLead(leadId, plan.body), context.send);
+      if (answer.kind === 'ok') {
+        await ledger.ledger.markUpdated(lead, { bodyHash: hash, leadId });
+        return { status: 'updated', leadId, attempts: answer.attempts };
+      }
+      if (answer.kind === 'stopped') return { status: 'not-sent' };
+      // The ledger knows a lead the campaign no longer has: deleted on the platform. Add it again.
+      if (answer.failure.kind === 'http' && answer.failure.status === 404) {
+        return withLedgerCreate(plan, context, ledger);
+      }
+      return {
+        status: 'failed',
+        error: `Update Lead: ${answer.message}`,
+        attempts: answer.attempts,
+        notCreated: false,
+        fatal: answer.fatal,
+      };
+    }
+  }
+}
+
+async function withLedgerCreate(plan: SendPlan, context: RowContext, ledger: LedgerRun): Promise<RowResult> {
+  const lead = ledger.leadOf(plan.body);
+  const outcome = await add(plan, context, false, () => ledger.ledger.markSending(lead));
+  if (outcome.status === 'created' && outcome.leadId !== undefined) {
+    await ledger.ledger.markCreated(lead, { leadId: outcome.leadId, bodyHash: ledger.hash(plan.body) });
+  }
+  return outcome;
+}
+
+/** Add Lead, journaled first: in the ledger (when there is one), then in the results file. */
+function add(
+  plan: SendPlan,
+  context: RowContext,
+  mayExist: boolean,
+  intent?: () => Promise<void>,
+): Promise<SendOutcome> {
+  return sendLead(plan.body, context.send, {
+    mayExist: mayExist || plan.mayExist,
+    beforeFirstRequest: async () => {
+      await intent?.();
+      await context.out.writeBeforeSending({ row: plan.row, status: 'sending', attempts: 0 }, plan.cells);
+    },
+  });
+}
