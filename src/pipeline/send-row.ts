@@ -30,6 +30,14 @@ export async function sendRow(plan: SendPlan, context: RowContext): Promise<void
 }
 
 async function withLedger(plan: SendPlan, context: RowContext, ledger: LedgerRun): Promise<RowResult> {
+  if (ledger.lockLost) {
+    // Another run found this one's heartbeat too old and took over: two runs must never send one campaign.
+    context.outcomes.stopRun(
+      'LOCK_LOST',
+      `another run took over the ledger's lock of outbound "${ledger.outbound}"; stopping, so the two do not both send`,
+    );
+    return { status: 'not-sent' };
+  }
   const lead = ledger.leadOf(plan.body);
   const hash = ledger.hash(plan.body);
   const action = ledgerAction(await ledger.ledger.get(lead.outbound, lead.key), hash, context.actions);

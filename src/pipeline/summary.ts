@@ -11,6 +11,7 @@ export type StopCode =
   | 'OUTBOUND_NOT_FOUND'
   | 'ERROR_BUDGET'
   | 'API_DOWN'
+  | 'LOCK_LOST'
   | InputErrorCode
   | OutputErrorCode;
 
