@@ -1,11 +1,12 @@
+import path from 'node:path';
 // The cases of `npm run bench` (bench/run.js), each against its own sandbox process; see BENCHMARKS.md.
 import { peakRssKb } from './processes.js';
 
 /**
- * @param {object} bench what bench/run.js provides: SIZES, importRows, plainLoop, withSandbox
+ * @param {object} bench what bench/run.js provides: SIZES, importRows, plainLoop, withSandbox, tmp
  * @returns {Record<string, () => Promise<object[]>>} rows of the table per case
  */
-export function benchCases({ SIZES, importRows, plainLoop, withSandbox }) {
+export function benchCases({ SIZES, importRows, plainLoop, withSandbox, tmp }) {
   return {
     1: () =>
       withSandbox({ latencyMs: 0 }, async (sandbox) => {
@@ -14,6 +15,8 @@ export function benchCases({ SIZES, importRows, plainLoop, withSandbox }) {
         await sandbox.reset();
         const loop = await plainLoop(sandbox, SIZES.own, 32);
         const ratio = importer.rowsPerSecond / loop.rowsPerSecond;
+        const bare = await importRows(sandbox, SIZES.own, { concurrency: 32, ledger: 'off' });
+        await sandbox.reset();
         return [
           {
             name: '1. plain got + p-limit loop, 0 ms, c=32',
@@ -25,13 +28,22 @@ export function benchCases({ SIZES, importRows, plainLoop, withSandbox }) {
             met: undefined,
           },
           {
-            name: '1. importer, 0 ms, c=32',
+            name: '1. importer, 0 ms, c=32 (ledger on, the default)',
             ...importer,
             ceiling: `${Math.round(loop.rowsPerSecond)} (plain loop)`,
             ratio,
-            server: '',
+            server: `ledger ${(importer.ledgerBytes / 1e6).toFixed(1)} MB`,
             target: '≥ 85% of plain loop',
             met: ratio >= 0.85,
+          },
+          {
+            name: '1. importer --no-ledger, 0 ms, c=32',
+            ...bare,
+            ceiling: `${Math.round(loop.rowsPerSecond)} (plain loop)`,
+            ratio: bare.rowsPerSecond / loop.rowsPerSecond,
+            server: '',
+            target: 'for comparison',
+            met: undefined,
           },
         ];
       }),
@@ -131,6 +143,41 @@ export function benchCases({ SIZES, importRows, plainLoop, withSandbox }) {
             server: `max ${run.stats.maxPerSecond} Add Lead requests in any 1 s window`,
             target: 'never > 100 in 1 s',
             met: run.stats.maxPerSecond <= 100,
+          },
+        ];
+      }),
+    6: () =>
+      withSandbox({ latencyMs: 0, keepLeads: true }, async (sandbox) => {
+        // Night 1 fills the campaign and the ledger; night 2, the same export, must send nothing.
+        const ledger = path.join(tmp, 'nightly-ledger.sqlite');
+        await importRows(sandbox, SIZES.nightly, { concurrency: 32, ledger });
+        const before = await sandbox.stats();
+        const night = await importRows(sandbox, SIZES.nightly, { concurrency: 32, ledger, created: 0 });
+        const sent = night.stats.requests - before.requests;
+        const validate = await importRows(sandbox, SIZES.nightly, {
+          command: 'validate',
+          ledger: 'off',
+          created: 0,
+        });
+        const ratio = night.wallS / validate.wallS;
+        return [
+          {
+            name: `6. validate, ${SIZES.nightly / 1000}k rows`,
+            ...validate,
+            ceiling: '—',
+            ratio: undefined,
+            server: '',
+            target: 'reference',
+            met: undefined,
+          },
+          {
+            name: `6. import, ${SIZES.nightly / 1000}k rows all unchanged (ledger), c=32`,
+            ...night,
+            ceiling: `${validate.wallS.toFixed(1)} s (validate)`,
+            ratio,
+            server: `${sent} requests (the pre-flight only: no Add or Update); ledger ${(night.ledgerBytes / 1e6).toFixed(1)} MB`,
+            target: '≤ 1.5× validate, no Add or Update',
+            met: ratio <= 1.5 && sent <= 1,
           },
         ];
       }),

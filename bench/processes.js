@@ -84,11 +84,14 @@ function childOf(pid) {
 }
 
 /**
- * Starts a sandbox process on 127.0.0.1, port 0, that keeps no request bodies; resolves once it listens.
- * @param {{latencyMs?: number, throttleRps?: number, timeoutMs?: number}} options
+ * Starts a sandbox process on 127.0.0.1, port 0, that keeps no request bodies (unless `keepLeads`: then it keeps
+ * every lead and request, as a campaign would, for a night that compares with the campaign); resolves once it
+ * listens.
+ * @param {{latencyMs?: number, throttleRps?: number, keepLeads?: boolean, timeoutMs?: number}} options
  */
-export async function startSandboxProcess({ latencyMs, throttleRps, timeoutMs = 30_000 } = {}) {
+export async function startSandboxProcess({ latencyMs, throttleRps, keepLeads, timeoutMs = 30_000 } = {}) {
   const flags = [];
+  if (keepLeads === true) flags.push('--keep-leads');
   if (latencyMs !== undefined) flags.push('--latency', String(latencyMs));
   if (throttleRps !== undefined) flags.push('--throttle', String(throttleRps));
   // bench/sandbox.js runs what `nlpearl-leads sandbox --no-record` runs (the CLI's runSandboxCommand with
@@ -202,12 +205,27 @@ export async function runTimed(args, { env = process.env, timeoutMs, timeFile, o
   return { code, stdout, stderr, wallS, userS, sysS, maxRssKb };
 }
 
-/** Runs the importer as a user would, against the sandbox at `url`. */
-export function runImporter({ csv, url, concurrency, rate, results, timeoutMs, timeFile, onTick }) {
-  const args = [distFile('bin.js'), 'import', csv, '--outbound', 'sandbox-outbound', '--api-url', url];
-  args.push('--concurrency', String(concurrency), '--results', results, '--overwrite', '--log-level', 'warn');
+/**
+ * Runs the importer as a user would, against the sandbox at `url`, with every default on: `ledger` is the
+ * ledger file (never the machine's own default one), or 'off'. `command` 'validate' checks the file only.
+ */
+export function runImporter({
+  csv,
+  url,
+  concurrency,
+  rate,
+  results,
+  ledger,
+  command = 'import',
+  timeoutMs,
+  timeFile,
+  onTick,
+}) {
+  const args = [distFile('bin.js'), command, csv, '--outbound', 'sandbox-outbound'];
+  if (command === 'import') args.push('--api-url', url, '--concurrency', String(concurrency));
+  args.push('--results', results, '--overwrite', '--log-level', 'warn');
   if (rate !== undefined) args.push('--rate', String(rate));
-  const env = { ...process.env, NLPEARL_API_TOKEN: 'sandbox-account:sandbox-secret' };
+  const env = { ...process.env, NLPEARL_API_TOKEN: 'sandbox-account:sandbox-secret', NLPEARL_LEDGER: ledger };
   return runTimed(args, { env, timeoutMs, timeFile, onTick });
 }
 

@@ -35,7 +35,16 @@ const { values } = parseArgs({
 const quick = values.quick;
 /** Rows per case: the issue's sizes, or tiny ones that check the script itself in seconds. */
 const SIZES = quick
-  ? { own: 2_000, warmUp: 500, latency: 500, small: 2_000, large: 10_000, throttle: 600, rate: 300 }
+  ? {
+      own: 2_000,
+      warmUp: 500,
+      latency: 500,
+      small: 2_000,
+      large: 10_000,
+      throttle: 600,
+      rate: 300,
+      nightly: 2_000,
+    }
   : {
       own: 200_000,
       warmUp: 5_000,
@@ -44,6 +53,7 @@ const SIZES = quick
       large: 1_000_000,
       throttle: 12_000,
       rate: 3_000,
+      nightly: 100_000,
     };
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nlpearl-bench-'));
@@ -82,39 +92,62 @@ async function settle() {
 let runs = 0;
 const timeFile = () => path.join(tmp, `time-${(runs += 1)}.txt`);
 
-/** Runs the importer on `rows` rows and checks every row was created; returns its figures. */
-async function importRows(sandbox, rows, { concurrency, rate, onTick } = {}) {
+/**
+ * Runs the importer on `rows` rows and checks it created `created` leads (every row, by default); returns its
+ * figures. With every default on: a fresh ledger file unless `ledger` names one (to run a second night on it)
+ * or is 'off'. `command: 'validate'` times a check of the file.
+ */
+async function importRows(
+  sandbox,
+  rows,
+  { concurrency, rate, onTick, ledger, command = 'import', created = rows } = {},
+) {
   const csv = await csvOf(rows);
   await settle();
+  const fresh = ledger === undefined;
+  const ledgerFile = ledger ?? path.join(tmp, `ledger-${runs + 1}.sqlite`);
   log(
-    `import ${rows} rows, concurrency ${concurrency}${rate === undefined ? '' : `, rate ${rate}`} (load ${load()})`,
+    `${command} ${rows} rows, concurrency ${concurrency}${rate === undefined ? '' : `, rate ${rate}`}, ledger ${fresh ? 'new' : path.basename(ledgerFile)} (load ${load()})`,
   );
   const results = path.join(tmp, `results-${rows}.csv`);
   const loadBefore = load();
   const serverCpu = sandbox.cpuSeconds();
+  const createdBefore = (await sandbox.stats()).created;
   const run = await runImporter({
     csv,
     url: sandbox.url,
     concurrency,
     rate,
     results,
+    ledger: ledgerFile,
+    command,
     timeoutMs: timeoutFor(rows),
     timeFile: timeFile(),
     onTick,
   });
-  // The importer's own rate: from the start of its run to the last outcome, without node's start-up.
-  const summary = /Imported ([\d,]+) rows in .*?\(([\d,.]+) rows\/s\)/.exec(run.stdout);
+  // The importer's own rate: from the start of its run to the last outcome, without node's start-up; validate's
+  // report has none, so its rate is over the whole process.
+  const summary =
+    command === 'validate'
+      ? ['', String(rows), String(rows / run.wallS)]
+      : /Imported ([\d,]+) rows in .*?\(([\d,.]+) rows\/s\)/.exec(run.stdout);
   const stats = await sandbox.stats();
-  if (run.code !== 0 || summary === null || stats.created !== rows) {
-    const why = `exit ${run.code}, the sandbox created ${stats.created} leads`;
-    throw new Error(`the import did not create every row (${why}):\n${run.stdout}${run.stderr}`);
+  if (run.code !== 0 || summary === null || stats.created - createdBefore !== created) {
+    const why = `exit ${run.code}, the sandbox created ${stats.created - createdBefore} leads, expected ${created}`;
+    throw new Error(`the ${command} did not do what it should (${why}):\n${run.stdout}${run.stderr}`);
   }
   fs.rmSync(results, { force: true });
+  const ledgerBytes =
+    ledgerFile === 'off' || !fs.existsSync(ledgerFile) ? undefined : fs.statSync(ledgerFile).size;
+  if (fresh)
+    for (const file of [ledgerFile, `${ledgerFile}-wal`, `${ledgerFile}-shm`])
+      fs.rmSync(file, { force: true });
   const serverCpuPer10k = ((sandbox.cpuSeconds() - serverCpu) / rows) * 10_000;
   return {
     ...figures(run, rows, Number(summary[2].replaceAll(',', ''))),
     serverCpuPer10k,
     stats,
+    ledgerBytes,
     load: loadBefore,
   };
 }
@@ -134,6 +167,7 @@ async function checkSameBodies(rows) {
       url: sandbox.url,
       concurrency: 8,
       results,
+      ledger: 'off',
       timeoutMs: timeoutFor(rows),
       timeFile: timeFile(),
     });
@@ -188,7 +222,7 @@ async function plainLoop(sandbox, rows, concurrency) {
   return { ...figures(run, rows, out.rowsPerSecond), serverCpuPer10k, load: loadBefore };
 }
 
-const CASES = benchCases({ SIZES, importRows, plainLoop, withSandbox });
+const CASES = benchCases({ SIZES, importRows, plainLoop, withSandbox, tmp });
 
 if (!fs.existsSync(path.join(ROOT, 'dist/bin.js')))
   throw new Error('dist/bin.js is missing: run `npm run build` first');

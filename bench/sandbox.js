@@ -1,7 +1,7 @@
 // The sandbox for benchmarks, as its own process, keeping no request bodies in memory (`record: false`): what
 // `nlpearl-leads sandbox --no-record` runs, plus an exit when the benchmark that started it is gone.
 //
-//   node bench/sandbox.js [--latency ms] [--throttle rps] [--dist dir]
+//   node bench/sandbox.js [--latency ms] [--throttle rps] [--keep-leads] [--dist dir]
 // Prints the CLI's "NLPearl sandbox listening on …" line; SIGTERM or SIGINT stops it, and so does the end of
 // its standard input when that is a pipe: when bench/run.js dies, however abruptly, the pipe closes and the
 // sandbox does not linger.
@@ -15,6 +15,7 @@ const { values } = parseArgs({
   options: {
     latency: { type: 'string' },
     throttle: { type: 'string' },
+    'keep-leads': { type: 'boolean', default: false },
     dist: { type: 'string', default: fileURLToPath(new URL('../dist', import.meta.url)) },
   },
 });
@@ -31,7 +32,7 @@ try {
       host: '127.0.0.1',
       latencyMs: number(values.latency),
       throttleRps: number(values.throttle),
-      record: false,
+      record: values['keep-leads'],
     },
     { stdout: process.stdout, signal: stop.signal },
   );
