@@ -31,13 +31,8 @@ export function describeHttpFailure(status: number, body: string): string {
 
 function problemDetails(body: string): string | undefined {
   if (!body.trimStart().startsWith('{')) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const parsed = jsonObject(body);
+  if (parsed === undefined) return undefined;
   const problem = parsed as { errors?: unknown; title?: unknown; detail?: unknown; message?: unknown };
   if (typeof problem.errors === 'object' && problem.errors !== null) {
     const messages = Object.entries(problem.errors as Record<string, unknown>).flatMap(([field, value]) => {
@@ -75,13 +70,8 @@ export function parseLeadId(body: string): string | undefined {
 
 /** Reads Search Leads' `{count, results: [{id, phoneNumber, …}]}`; undefined when it is not that. */
 export function parseLeadPage(body: string): LeadPage | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const parsed = jsonObject(body);
+  if (parsed === undefined) return undefined;
   const { count, results } = parsed as { count?: unknown; results?: unknown };
   if (typeof count !== 'number' || !Array.isArray(results)) return undefined;
   const leads = (results as unknown[]).map(toLeadView).filter((lead) => lead !== undefined);
@@ -90,8 +80,14 @@ export function parseLeadPage(body: string): LeadPage | undefined {
 
 /** Reads Get Lead's lead view; undefined when it is not one. */
 export function parseLeadView(body: string): LeadView | undefined {
+  return toLeadView(jsonObject(body));
+}
+
+/** The body as a JSON object; undefined when it is not JSON, or not an object. */
+function jsonObject(body: string): object | undefined {
   try {
-    return toLeadView(JSON.parse(body));
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
   } catch {
     return undefined;
   }
