@@ -92,7 +92,7 @@ export async function sendLead(body: LeadBody, context: SendContext, hooks: Send
     if (failure.kind === 'http' && failure.status === 429) {
       const wait =
         failure.retryAfter === undefined ? undefined : parseRetryAfter(failure.retryAfter, context.now());
-      pacer.onThrottled(wait);
+      pacer.onThrottled(wait === undefined ? undefined : Math.min(wait, policy.maxRetryAfterMs));
     } else if (failure.kind === 'network' || failure.status >= 500) {
       pacer.onTransientFailure?.(stop);
     } else {
