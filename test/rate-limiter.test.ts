@@ -207,7 +207,7 @@ function answer(limiter: RateLimiter, accepted: number, throttled: number, retry
   for (let i = 0; i < throttled; i += 1) limiter.onThrottled(retryAfterMs);
 }
 
-/** Workers that acquire, take `latencyMs`, and answer with `throttled()` deciding 429 or success. */
+/** Workers that loop acquire → 50 ms → answer, a 429 when `throttled()` says so. */
 function startWorkers(
   limiter: RateLimiter,
   clock: VirtualClock,
@@ -241,13 +241,14 @@ describe('RateLimiter: a Retry-After that comes with throttling', () => {
     expect(await later).toEqual([210_000]);
   });
 
-  it('pauses under a cap too, and the cap holds after it', async () => {
+  it('holds the waiters already queued too, under a cap, and the cap holds after it', async () => {
     const clock = new VirtualClock();
     const limiter = new RateLimiter({ maxPerSecond: 10, clock });
+    const done = grantTimes(limiter, 4, () => clock.now());
+    await clock.runUntil(150); // two granted, two waiting
     answer(limiter, 0, 20, 1000);
-    const done = grantTimes(limiter, 3, () => clock.now());
     await clock.runUntil(10_000);
-    expect(await done).toEqual([1000, 1100, 1200]);
+    expect(await done).toEqual([0, 100, 1150, 1250]);
   });
 
   it('does not pause for 429s that are not throttling: only their own rows wait', async () => {
