@@ -8,12 +8,10 @@ import { IMPORT_OPTIONS } from '../options/import-options.js';
 import { pullCampaign } from '../pipeline/reconcile.js';
 import { checkApiUrl } from '../upload/api-url.js';
 import { callWithRetries } from '../upload/attempts.js';
-import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER } from '../upload/circuit-breaker.js';
-import { systemClock } from '../upload/clock.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
 import { NlpearlClient } from '../upload/nlpearl-client.js';
 import { RateLimiter } from '../upload/rate-limiter.js';
-import { DEFAULT_RETRY_POLICY } from '../upload/retry-policy.js';
+import { createSendContext } from '../upload/send-context.js';
 import type { SendContext } from '../upload/send-lead.js';
 import { checkToken } from '../upload/token.js';
 import type { CliIo } from './io.js';
@@ -63,9 +61,17 @@ export async function pullNow(
     concurrency: 1,
   });
   const gaveUp = new AbortController();
-  const send = sendContext(api, AbortSignal.any([signals.signal, gaveUp.signal]), logger, () =>
-    gaveUp.abort(),
-  );
+  const send = createSendContext({
+    api,
+    limiter: new RateLimiter(),
+    stop: AbortSignal.any([signals.signal, gaveUp.signal]),
+    logger,
+    activity: 'pulling',
+    onGiveUp: (downMs) => {
+      logger.error({ downMs }, 'the API did not answer: pull stopped');
+      gaveUp.abort();
+    },
+  });
   let ledger: Ledger | undefined;
   try {
     // Checked before the ledger is opened: a wrong token or outbound leaves no new ledger file behind.
@@ -130,30 +136,6 @@ async function pullAsRun(
  * What pullCampaign sends with: paced like an import (the adaptive rate, the circuit breaker), with the
  * default retries, one request at a time. `onGiveUp` is told when the API stays down past the breaker's limit.
  */
-function sendContext(api: NlpearlApi, stop: AbortSignal, logger: Logger, onGiveUp: () => void): SendContext {
-  const limiter = new RateLimiter();
-  return {
-    api,
-    pacer: new CircuitBreaker(limiter, DEFAULT_CIRCUIT_BREAKER, {
-      probe: async () => {
-        await limiter.acquire();
-        return (await api.checkAccess()).ok;
-      },
-      onOpen: (failures) => logger.warn({ failures }, 'the API looks down: pulling paused; probing it'),
-      onClose: (downMs) => logger.info({ downMs }, 'the API answers again: pulling resumed'),
-      onGiveUp: (downMs) => {
-        logger.error({ downMs }, 'the API did not answer: pull stopped');
-        onGiveUp();
-      },
-      clock: systemClock,
-    }),
-    policy: DEFAULT_RETRY_POLICY,
-    stop,
-    clock: systemClock,
-    random: Math.random,
-  };
-}
-
 /**
  * One cheap call (Search Leads, limit 1) before the run is recorded: a wrong token or outbound id is told in one
  * line with what to fix, and the ledger is left as it was. → how many leads the campaign holds.

@@ -3,11 +3,9 @@ import type { ImportOptionsInput } from '../config.js';
 import { ApiRejectedError } from '../errors.js';
 import { ResultsWriter } from '../results/results-writer.js';
 import { callWithRetries } from '../upload/attempts.js';
-import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER } from '../upload/circuit-breaker.js';
-import { systemClock } from '../upload/clock.js';
 import { NlpearlClient } from '../upload/nlpearl-client.js';
 import { RateLimiter } from '../upload/rate-limiter.js';
-import { DEFAULT_RETRY_POLICY } from '../upload/retry-policy.js';
+import { createSendContext } from '../upload/send-context.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
 import type { SendContext } from '../upload/send-lead.js';
 import { handleAbsent } from './absent-leads.js';
@@ -81,25 +79,19 @@ async function runImport(
     return api.checkAccess();
   };
   const slots = new SendSlots(options.concurrency, stop.signal);
-  const send: SendContext = {
+  const send = createSendContext({
     api,
-    pacer: new CircuitBreaker(limiter, DEFAULT_CIRCUIT_BREAKER, {
-      probe: async () => (await pacedCheck()).ok,
-      onOpen: (failures) =>
-        logger.warn({ failures }, 'the API looks down: sending paused; probing it before going on'),
-      onClose: (downMs) => logger.info({ downMs }, 'the API answers again: sending resumed'),
-      onGiveUp: (downMs) =>
-        stop.stop(
-          'API_DOWN',
-          `the API did not answer for ${Math.round(downMs / 1000)} s; run again with --resume`,
-        ),
-      clock: systemClock,
-    }),
-    policy: { ...DEFAULT_RETRY_POLICY, retries: options.retries },
+    limiter,
+    retries: options.retries,
     stop: stop.signal,
-    clock: systemClock,
-    random: Math.random,
-  };
+    logger,
+    activity: 'sending',
+    onGiveUp: (downMs) =>
+      stop.stop(
+        'API_DOWN',
+        `the API did not answer for ${Math.round(downMs / 1000)} s; run again with --resume`,
+      ),
+  });
   let writer: ResultsWriter | undefined;
   let report: LedgerReport | undefined;
   let ended = false;
