@@ -8,7 +8,14 @@ import type { LedgerErrorCode } from './ledger/errors.js';
 
 /** A flag, option or file the user gave us is wrong, or the input lacks a column that no flag named. */
 export type UsageErrorCode =
-  'USAGE' | 'CONFIG' | 'TOKEN_MISSING' | 'TOKEN_MALFORMED' | 'RESULTS_EXISTS' | 'COLUMN_MISSING';
+  | 'USAGE'
+  | 'CONFIG'
+  | 'TOKEN_MISSING'
+  | 'TOKEN_MALFORMED'
+  | 'RESULTS_EXISTS'
+  | 'COLUMN_MISSING'
+  /** `--resume` on an input that is not the one its results file was written for. */
+  | 'INPUT_CHANGED';
 
 /** The input (or a results file read back) cannot be read. */
 export type InputErrorCode =

@@ -12,6 +12,7 @@ import { checkToken } from '../upload/token.js';
 import { resolveLedgerLocation, type LedgerLocation } from '../ledger/location.js';
 import { LedgerRun } from './ledger-run.js';
 import { loadPriorStates, type PriorStates } from './prior-states.js';
+import { checkResumedInput, inputIdentity } from './resume-check.js';
 
 /** Everything a run needs before its first row: checked options, the open input, the mapping, prior state. */
 export interface PreparedRun {
@@ -81,17 +82,19 @@ export async function prepareRun(
   const prior =
     writeMode === 'append' ? await loadPriorStates(resultsPath, (m) => logger.warn(m)) : undefined;
 
+  const csvOptions = {
+    encoding: options.encoding,
+    delimiter: options.delimiter,
+    endByte: retry ? prior?.usableBytes : undefined,
+    // A results file (retry) has its header on line 1.
+    headerRow: retry ? undefined : options.headerRow,
+  };
+  const identity = prior !== undefined && !retry ? inputIdentity(options.input) : undefined;
   const csv = await openCsv(
     options.input === '-'
       ? { stream: context.stdin ?? process.stdin, name: '<stdin>' }
       : { path: options.input },
-    {
-      encoding: options.encoding,
-      delimiter: options.delimiter,
-      endByte: retry ? prior?.usableBytes : undefined,
-      // A results file (retry) has its header on line 1.
-      headerRow: retry ? undefined : options.headerRow,
-    },
+    csvOptions,
   );
   let ledger: LedgerRun | undefined;
   try {
@@ -113,6 +116,16 @@ export async function prepareRun(
     for (const warning of mapping.warnings) logger.warn(warning);
     const mappingLines = describeMapping(mapping, outputHeader);
     logger.info({ mapping: mappingLines, encoding: csv.encoding, delimiter: csv.delimiter }, 'mapping');
+    // Retry reads the results file itself: its rows are the ones recorded by definition.
+    if (prior !== undefined && !retry) {
+      await checkResumedInput({
+        input: options.input,
+        csv: csvOptions,
+        resultsPath,
+        recorded: prior.states,
+        identity,
+      });
+    }
     if (ledgerAt !== undefined) {
       const inputPath = options.input === '-' ? undefined : path.resolve(options.input);
       ledger = await LedgerRun.start(

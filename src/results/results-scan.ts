@@ -9,6 +9,8 @@ import { RESULT_COLUMNS, isResultsHeader } from './columns.js';
 export interface ResultsLine {
   readonly row: number;
   readonly status: string;
+  /** Every field of the line, as written: ours (RESULT_COLUMNS), then the input's own cells. */
+  readonly fields: readonly string[];
   readonly start: number;
   readonly end: number;
 }
@@ -65,7 +67,7 @@ export async function scanResultsFile(
       warn(`${name}: line ${info.lines}: _row "${record[0]}" is not a row number; line ignored`);
       return;
     }
-    onLine({ row, status: record[1] ?? '', start, end: info.bytes });
+    onLine({ row, status: record[1] ?? '', fields: record, start, end: info.bytes });
   });
   try {
     await pipeline(fs.createReadStream(file, { start: 0, end: Math.max(0, usableBytes - 1) }), parser);
