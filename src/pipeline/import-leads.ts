@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { ImportOptionsInput } from '../config.js';
 import { ApiRejectedError } from '../errors.js';
+import { LedgerError } from '../ledger/errors.js';
 import { ResultsWriter } from '../results/results-writer.js';
 import { callWithRetries } from '../upload/attempts.js';
 import { NlpearlClient } from '../upload/nlpearl-client.js';
@@ -125,7 +126,15 @@ async function runImport(
     });
     const planned = { create: 0, update: 0, unchanged: 0 };
     const actions = { onChange: options.onChange, updateExisting: options.updateExisting };
+    ledger?.onFailure((error) =>
+      stop.stop(
+        error instanceof LedgerError ? error.code : 'LEDGER_UNAVAILABLE',
+        `the ledger could not record an outcome (${error instanceof Error ? error.message : String(error)}); run again: what it did not record is looked up first`,
+      ),
+    );
     await sendRows(run, retry, { tally, stop, slots, out, send, outcomes, api, ledger, actions, planned });
+    // A failed write has stopped the run already (onFailure): absent leads are then left alone.
+    await ledger?.settle().catch(() => undefined);
     if (ledger !== undefined) {
       const absent = await absentLeads(run, ledger, tally, stop, api, send);
       report = {

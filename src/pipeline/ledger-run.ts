@@ -14,6 +14,9 @@ export class LedgerRun {
   /** Undefined for a dry run, which records nothing. */
   readonly runId: number | undefined;
   readonly #lock: LedgerLock | undefined;
+  readonly #pending = new Set<Promise<void>>();
+  #failure: unknown = undefined;
+  #onFailure: ((error: unknown) => void) | undefined;
 
   private constructor(
     ledger: Ledger,
@@ -82,6 +85,34 @@ export class LedgerRun {
 
   hash(body: LeadBody): string {
     return hashLeadBody(body);
+  }
+
+  /**
+   * Takes an outcome write (created, updated, seen) off the row's slot: the row's intent is already committed,
+   * so a crash before this write commits costs a lookup next run, never a duplicate, and the slot is free a
+   * turn sooner. A write that fails is told to `onFailure` and rethrown by `settle`.
+   */
+  defer(write: Promise<void>): void {
+    const tracked = write
+      .catch((error: unknown) => {
+        if (this.#failure === undefined) {
+          this.#failure = error;
+          this.#onFailure?.(error);
+        }
+      })
+      .finally(() => this.#pending.delete(tracked));
+    this.#pending.add(tracked);
+  }
+
+  /** Who is told when a deferred write fails (the run stops). */
+  onFailure(listener: (error: unknown) => void): void {
+    this.#onFailure = listener;
+  }
+
+  /** Waits for every deferred write; throws the first that failed. */
+  async settle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    if (this.#failure !== undefined) throw this.#failure as Error;
   }
 
   /** Whether another run took the lock over (this one was thought dead): stop writing. */

@@ -48,18 +48,18 @@ async function withLedger(plan: SendPlan, context: RowContext, ledger: LedgerRun
         await ledger.ledger.markSending(lead);
       });
       if (outcome.status === 'created' && outcome.leadId !== undefined) {
-        await ledger.ledger.markCreated(lead, { leadId: outcome.leadId, bodyHash: hash });
+        ledger.defer(ledger.ledger.markCreated(lead, { leadId: outcome.leadId, bodyHash: hash }));
       } else if (outcome.status === 'failed' && outcome.notCreated) {
-        await ledger.ledger.cancelSending(lead.outbound, lead.key);
+        ledger.defer(ledger.ledger.cancelSending(lead.outbound, lead.key));
       }
       // Anything else stays `sending`: the next run looks the lead up before it sends it again.
       return outcome;
     }
     case 'unchanged':
-      await ledger.ledger.markSeen(lead);
+      ledger.defer(ledger.ledger.markSeen(lead));
       return { status: 'unchanged', leadId: action.leadId, attempts: 0 };
     case 'skip-change':
-      await ledger.ledger.markSeen(lead);
+      ledger.defer(ledger.ledger.markSeen(lead));
       return {
         status: 'skipped',
         leadId: action.leadId,
@@ -70,7 +70,7 @@ async function withLedger(plan: SendPlan, context: RowContext, ledger: LedgerRun
       const { leadId } = action;
       const answer = await callWithRetries(() => context.api.updateLead(leadId, plan.body), context.send);
       if (answer.kind === 'ok') {
-        await ledger.ledger.markUpdated(lead, { bodyHash: hash, leadId });
+        ledger.defer(ledger.ledger.markUpdated(lead, { bodyHash: hash, leadId }));
         return { status: 'updated', leadId, attempts: answer.attempts };
       }
       if (answer.kind === 'stopped') return { status: 'not-sent' };
@@ -93,7 +93,9 @@ async function withLedgerCreate(plan: SendPlan, context: RowContext, ledger: Led
   const lead = ledger.leadOf(plan.body);
   const outcome = await add(plan, context, false, () => ledger.ledger.markSending(lead));
   if (outcome.status === 'created' && outcome.leadId !== undefined) {
-    await ledger.ledger.markCreated(lead, { leadId: outcome.leadId, bodyHash: ledger.hash(plan.body) });
+    ledger.defer(
+      ledger.ledger.markCreated(lead, { leadId: outcome.leadId, bodyHash: ledger.hash(plan.body) }),
+    );
   }
   return outcome;
 }
@@ -107,9 +109,13 @@ function add(
 ): Promise<SendOutcome> {
   return sendLead(plan.body, context.send, {
     mayExist: mayExist || plan.mayExist,
+    // Both journals in the same turn: the request waits for one commit and one write, not one after the other.
     beforeFirstRequest: async () => {
-      await intent?.();
-      await context.out.writeBeforeSending({ row: plan.row, status: 'sending', attempts: 0 }, plan.cells);
+      const line = context.out.writeBeforeSending(
+        { row: plan.row, status: 'sending', attempts: 0 },
+        plan.cells,
+      );
+      await Promise.all([intent?.(), line]);
     },
   });
 }

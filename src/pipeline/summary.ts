@@ -1,4 +1,5 @@
 import type { InputErrorCode, OutputErrorCode } from '../errors.js';
+import type { LedgerErrorCode } from '../ledger/errors.js';
 import type { FinalStatus, RowProblem } from './run-tally.js';
 
 /**
@@ -13,7 +14,8 @@ export type StopCode =
   | 'API_DOWN'
   | 'LOCK_LOST'
   | InputErrorCode
-  | OutputErrorCode;
+  | OutputErrorCode
+  | LedgerErrorCode;
 
 export type StatusCounts = Record<FinalStatus, number>;
 
