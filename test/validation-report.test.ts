@@ -45,9 +45,9 @@ describe('formatValidationReport', () => {
 
   it('lists each problem with row, line and column, saying neither the line nor the column twice', () => {
     const problems: RowProblem[] = [
-      { row: 2, line: 3, column: 'Phone', reason: 'phone "555" is too short' },
+      { row: 2, line: 3, column: 'Phone', reason: 'phone number is too short' },
       { row: 4, line: 7, reason: 'line 7: 4 fields, expected 3 (header); check for a "," inside a cell …' },
-      { row: 5, line: 8, column: 'Age', reason: 'column "Age" (age, int): "x" is not a whole number' },
+      { row: 5, line: 8, column: 'Age', reason: 'column "Age" (age, int): the value is not a whole number' },
       // A reason that speaks of another line keeps it.
       { row: 6, line: 9, reason: 'line 12: something else' },
     ];
@@ -59,9 +59,9 @@ describe('formatValidationReport', () => {
         '6 rows: 2 valid, 4 invalid, 0 skipped',
         '',
         'Invalid rows:',
-        '  row 2 (line 3): column "Phone": phone "555" is too short',
+        '  row 2 (line 3): column "Phone": phone number is too short',
         '  row 4 (line 7): 4 fields, expected 3 (header); check for a "," inside a cell …',
-        '  row 5 (line 8): column "Age" (age, int): "x" is not a whole number',
+        '  row 5 (line 8): column "Age" (age, int): the value is not a whole number',
         '  row 6 (line 9): line 12: something else',
         '',
         RESULTS_LINE,
