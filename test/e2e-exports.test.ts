@@ -372,6 +372,35 @@ describe('exports of CRMs and address books: validate, then import against the s
     });
   });
 
+  it('the summary counts the rows per phone column and the do-not-call skips: report, summary, log line', async () => {
+    const phones = 'Phone numbers from "MobilePhone": 1 row, "Phone": 1 row, "HomePhone": 1 row';
+    const checked = path.join(tempDir(), 'checked.csv');
+    const validate = await runCli([
+      ...['validate', fixture('salesforce-contacts.csv'), '--default-country', 'US', '--results', checked],
+    ]);
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toContain(`\n5 rows: 3 valid, 0 invalid, 2 skipped\n${phones}\n`);
+    expect(validate.stdout).toContain('\n2 skipped rows are marked do not call: they are never sent.\n');
+    expect(validate.stdout).not.toContain('repeat the phone number');
+
+    const run = await runCli(importArgs(fixture('salesforce-contacts.csv'), '--default-country', 'US'), {
+      NLPEARL_API_TOKEN: sandbox.token,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(': 3 created, 0 invalid, 0 failed, 2 skipped\n' + `${phones}\n`);
+    const finished = run.stderr.split('\n').find((line) => line.includes('"msg":"finished"'));
+    expect(JSON.parse(finished ?? '{}')).toMatchObject({
+      created: 3,
+      skipped: 2,
+      doNotCall: 2,
+      phoneColumns: [
+        { column: 'MobilePhone', rows: 1 },
+        { column: 'Phone', rows: 1 },
+        { column: 'HomePhone', rows: 1 },
+      ],
+    });
+  });
+
   it('--call-opted-out calls the rows marked do-not-call, and warns before the first row', async () => {
     const run = await runCli(
       importArgs(fixture('salesforce-contacts.csv'), '--default-country', 'US', '--call-opted-out'),

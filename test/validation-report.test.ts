@@ -11,6 +11,8 @@ function summary(overrides: Partial<ImportSummary> = {}): ImportSummary {
     dryRun: true,
     rows: 3,
     counts: { ...emptyCounts(), valid: 3 },
+    doNotCall: 0,
+    phoneColumns: [],
     alreadyDone: 0,
     durationMs: 12,
     rowsPerSecond: 250,
@@ -98,6 +100,30 @@ describe('formatValidationReport', () => {
     expect(formatValidationReport(summary({ counts: { ...emptyCounts(), valid: 1, skipped: 2 } }))).toContain(
       '\n2 skipped rows repeat the phone number or externalId of an earlier row: see their _error.\n',
     );
+  });
+
+  it('tells do-not-call skips from repeats', () => {
+    const counts = { ...emptyCounts(), valid: 2, skipped: 4 };
+    expect(formatValidationReport(summary({ rows: 6, counts, doNotCall: 3 }))).toContain(
+      '6 rows: 2 valid, 0 invalid, 4 skipped\n\n' +
+        '1 skipped row repeats the phone number or externalId of an earlier row: see its _error.\n' +
+        '3 skipped rows are marked do not call: they are never sent.\n',
+    );
+    const onlyMarked = formatValidationReport(summary({ counts: { ...counts, skipped: 1 }, doNotCall: 1 }));
+    expect(onlyMarked).toContain('\n1 skipped row is marked do not call: it is never sent.\n');
+    expect(onlyMarked).not.toContain('repeat');
+  });
+
+  it('counts the rows per phone column only when more than one column gave numbers', () => {
+    const phoneColumns = [
+      { column: 'Mobile', rows: 900 },
+      { column: 'Phone', rows: 1 },
+    ];
+    expect(formatValidationReport(summary({ phoneColumns }))).toContain(
+      '\n3 rows: 3 valid, 0 invalid, 0 skipped\nPhone numbers from "Mobile": 900 rows, "Phone": 1 row\n\n',
+    );
+    const one = formatValidationReport(summary({ phoneColumns: [{ column: 'Mobile', rows: 3 }] }));
+    expect(one).not.toContain('Phone numbers from');
   });
 
   it('says when the run stopped before the end, and that the rest was not checked', () => {

@@ -149,6 +149,8 @@ function logSummary(logger: Logger, command: ImportCommand, summary: ImportSumma
     invalid: summary.counts.invalid,
     failed: summary.counts.failed,
     skipped: summary.counts.skipped,
+    ...(summary.doNotCall === 0 ? {} : { doNotCall: summary.doNotCall }),
+    ...(summary.phoneColumns.length === 0 ? {} : { phoneColumns: summary.phoneColumns }),
     ...(summary.ledger === undefined
       ? {}
       : {

@@ -1,3 +1,5 @@
+import type { ColumnMapping } from '../mapping/columns.js';
+import { PhoneColumnCounts, type PhoneColumnCount } from '../mapping/phone-column-counts.js';
 import type { RowStatus } from '../types.js';
 import { emptyCounts, type StatusCounts } from './summary.js';
 
@@ -35,8 +37,10 @@ const MAX_PROBLEMS = 20;
 export class RunTally {
   readonly #counts: StatusCounts = emptyCounts();
   readonly #problems: RowProblem[] = [];
+  readonly #phoneColumns = new PhoneColumnCounts();
   readonly #started = performance.now();
   #alreadyDone = 0;
+  #doNotCall = 0;
 
   /** A row an earlier run finished (--resume, retry): not sent again. */
   addAlreadyDone(): void {
@@ -49,6 +53,26 @@ export class RunTally {
     if (problem !== undefined && (status === 'invalid' || status === 'failed')) {
       if (this.#problems.length < MAX_PROBLEMS) this.#problems.push(problem);
     }
+  }
+
+  /** A row that goes on (sent, or valid in a dry run), by the index of the phone column its number came from. */
+  addPhoneColumn(column: number): void {
+    this.#phoneColumns.add(column);
+  }
+
+  /** A row skipped because a do-not-call column marks it; it is counted as skipped too. */
+  addDoNotCall(): void {
+    this.#doNotCall += 1;
+  }
+
+  /** How many rows took their number from each phone column, in the mapping's order of preference. */
+  phoneColumns(mapping: ColumnMapping): PhoneColumnCount[] {
+    return this.#phoneColumns.counts(mapping);
+  }
+
+  /** Of the skipped rows, those that a do-not-call column marks. */
+  get doNotCall(): number {
+    return this.#doNotCall;
   }
 
   get counts(): Readonly<StatusCounts> {
