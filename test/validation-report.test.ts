@@ -52,7 +52,7 @@ describe('formatValidationReport', () => {
       { row: 5, line: 8, column: 'Age', reason: 'column "Age" (age, int): the value is not a whole number' },
       // A reason that speaks of another line keeps it.
       { row: 6, line: 9, reason: 'line 12: something else' },
-    ];
+    ].map((problem) => ({ ...problem, status: 'invalid' as const }));
     const report = formatValidationReport(
       summary({ rows: 6, counts: { ...emptyCounts(), valid: 2, invalid: 4 }, problems, exitCode: 1 }),
     );
@@ -77,6 +77,7 @@ describe('formatValidationReport', () => {
     const problems = Array.from({ length: 20 }, (_, i) => ({
       row: i + 1,
       line: i + 2,
+      status: 'invalid' as const,
       reason: 'no phone number',
     }));
     const many = formatValidationReport(

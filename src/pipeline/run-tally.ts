@@ -9,6 +9,8 @@ export interface RowProblem {
   readonly line: number;
   /** The input column at fault, when one is. */
   readonly column?: string | undefined;
+  /** invalid: our reason, which names columns but never a cell; failed: the API's text, which may echo the lead. */
+  readonly status: 'invalid' | 'failed';
   readonly reason: string;
 }
 
@@ -47,11 +49,16 @@ export class RunTally {
     this.#alreadyDone += 1;
   }
 
-  /** A row's outcome in this run; an invalid or failed row's problem is kept for the report (the first 20). */
-  add(status: FinalStatus, problem?: RowProblem): void {
+  /**
+   * A row's outcome in this run; an invalid or failed row's problem is kept for the report (the first 20). Only
+   * the problem's own fields are kept: a caller may pass the row's whole plan, cells and body included.
+   */
+  add(status: FinalStatus, problem?: Omit<RowProblem, 'status'>): void {
     this.#counts[status] += 1;
     if (problem !== undefined && (status === 'invalid' || status === 'failed')) {
-      if (this.#problems.length < MAX_PROBLEMS) this.#problems.push(problem);
+      if (this.#problems.length >= MAX_PROBLEMS) return;
+      const { row, line, column, reason } = problem;
+      this.#problems.push({ row, line, ...(column === undefined ? {} : { column }), status, reason });
     }
   }
 
