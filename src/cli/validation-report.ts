@@ -15,7 +15,7 @@ import { phoneColumnsLine, type ImportSummary } from '../pipeline/summary.js';
  *     Phone numbers from "Mobile": 900 rows, "Phone": 280 rows   (when more than one column gave numbers)
  *
  *     First 10 of 12 invalid rows:
- *       row 7 (line 8): column "Phone": phone "555-0100" has no country code; …
+ *       row 7 (line 8): column "Phone": phone number has no country code; …
  *       row 9 (line 11): 4 fields, expected 3 (header); check for a "," inside a cell that is not quoted
  *
  *     5 skipped rows repeat the phone number or externalId of an earlier row: see their _error.
