@@ -1,5 +1,5 @@
 import type { InputErrorCode, OutputErrorCode } from '../errors.js';
-import { describePhoneColumns, type PhoneColumnCount } from '../mapping/phone-column-counts.js';
+import { describePhoneColumns } from '../mapping/phone-column-counts.js';
 import type { FinalStatus, RowProblem } from './run-tally.js';
 
 /**
@@ -27,9 +27,10 @@ export interface ImportSummary {
   readonly doNotCall: number;
   /**
    * How many rows took their number from each phone column, in the mapping's order of preference: every row
-   * that went on (sent, or valid in a dry run). Shown when more than one column gave numbers.
+   * that went on (sent, or valid in a dry run). Shown when more than one column gave numbers. Spelled out, not
+   * named: the library's summary type mentions no type that the package does not export.
    */
-  readonly phoneColumns: readonly PhoneColumnCount[];
+  readonly phoneColumns: readonly { readonly column: string; readonly rows: number }[];
   /** Rows already created or skipped by an earlier run (--resume, retry): not sent again. */
   readonly alreadyDone: number;
   readonly durationMs: number;
