@@ -226,6 +226,8 @@ describe('formatSummaryTable', () => {
       valid: 0,
       unknown: 0,
     },
+    doNotCall: 0,
+    phoneColumns: [],
     alreadyDone: 120,
     durationMs: 125_000,
     rowsPerSecond: 400,
@@ -253,6 +255,33 @@ describe('formatSummaryTable', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('says why rows were skipped, and how many took their number from each phone column', () => {
+    const text = formatSummaryTable(
+      {
+        ...summary,
+        counts: { ...summary.counts, skipped: 5 },
+        doNotCall: 2,
+        phoneColumns: [
+          { column: 'Mobile Phone', rows: 40_000 },
+          { column: 'Business Phone', rows: 9_990 },
+        ],
+      },
+      plain,
+    );
+    expect(text).toContain(
+      '  skipped           5  2 marked do not call, 3 repeat an earlier phone or externalId\n',
+    );
+    expect(text).toContain(
+      '\n\nPhone numbers from "Mobile Phone": 40,000 rows, "Business Phone": 9,990 rows\n',
+    );
+    const marked = formatSummaryTable(
+      { ...summary, counts: { ...summary.counts, skipped: 2 }, doNotCall: 2 },
+      plain,
+    );
+    expect(marked).toContain('  skipped           2  marked do not call: never sent\n');
+    expect(marked).not.toContain('Phone numbers from');
   });
 });
 

@@ -28,7 +28,7 @@ const BREAKAGES: readonly {
 }[] = [
   {
     cells: ([, ...rest]) => ['n/a', ...rest],
-    reason: () => 'phone "n/a" is not a phone number: it has no digits',
+    reason: () => 'phone number has no digits: the cell holds text, not a number',
   },
   {
     cells: (good) => [...good.slice(0, 4), 'call back', ' after 5'],
@@ -38,20 +38,20 @@ const BREAKAGES: readonly {
   {
     cells: (good) => [...good.slice(0, 3), 'Mars/Olympus', good[4]!],
     reason: () =>
-      'unknown time zone "Mars/Olympus"; use a Windows time-zone id such as "Pacific Standard Time" or an IANA ' +
+      'unknown time zone; use a Windows time-zone id such as "Pacific Standard Time" or an IANA ' +
       'name such as "America/Los_Angeles" (nlpearl-leads timezones lists them)',
   },
   {
     cells: ([, ...rest]) => ['1.21255512E+10', ...rest],
     reason: () =>
-      'phone "1.21255512E+10" was turned into a number in scientific notation by a spreadsheet program, which ' +
+      'phone number was turned into a number in scientific notation by a spreadsheet program, which ' +
       `dropped its "+" and may have dropped digits; ${AS_TEXT}`,
   },
   {
     // The same Excel-damaged id in 200 rows: each is invalid, none a duplicate of another.
     cells: ([phone, , ...rest]) => [phone!, '4.87688E+18', ...rest],
     reason: () =>
-      'externalId "4.87688E+18" was turned into a number in scientific notation by a spreadsheet program, which ' +
+      'externalId was turned into a number in scientific notation by a spreadsheet program, which ' +
       'dropped digits, so different rows may now share it; format the externalId column as Text before the ' +
       'numbers go in (in Excel: Data → From Text/CSV, column type Text), then export again',
   },

@@ -179,11 +179,10 @@ describe('resolveMapping: several phone columns, do-not-call columns, a header t
     );
   });
 
-  it('says when the header holds a phone number: the file has no header', () => {
+  it('says when the header holds a phone number (the file has no header), without repeating that row', () => {
     expect(() => resolveMapping(['Ann', '+1 212 555 0100'], { phone: 'Phone' })).toThrow(
-      'phone column "Phone" is not in the header; found: "Ann", "+1 212 555 0100"; line 1 looks like a row, ' +
-        'not a header ("+1 212 555 0100" is a phone number): add a header line, or pass --header-row N if the ' +
-        'header is further down',
+      'phone column "Phone" is not in the header; line 1 looks like a row, not a header (its column 2 holds a ' +
+        'phone number): add a header line, or pass --header-row N if the header is further down',
     );
   });
 });
@@ -219,7 +218,7 @@ describe('mapRecord', () => {
     expect(mapRecord(['+12125550100', '', 'Mars/Olympus', '', ''], mapping)).toMatchObject({
       ok: false,
       column: 2,
-      reason: expect.stringContaining('unknown time zone "Mars/Olympus"') as string,
+      reason: expect.stringContaining('unknown time zone') as string,
     });
   });
 
@@ -234,7 +233,7 @@ describe('mapRecord', () => {
     });
     expect(mapRecord(['+12125550100', 'forty', 'no'], typed)).toEqual({
       ok: false,
-      reason: 'column "Age" (age, int): "forty" is not a whole number',
+      reason: 'column "Age" (age, int): the value is not a whole number',
       column: 1,
     });
   });
@@ -265,13 +264,13 @@ describe('mapRecord: several phones, do not call, Excel-damaged ids', () => {
     expect(mapRecord(['a1', 'not a phone', '', 'TRUE', ''], mapping)).toEqual({
       ok: false,
       skip: 'do-not-call',
-      reason: 'do not call ("DoNotCall" is "TRUE")',
+      reason: 'do not call (marked in column "DoNotCall")',
       column: 3,
     });
     expect(mapRecord(['a1', '+12125550100', '', 'maybe', ''], mapping)).toEqual({
       ok: false,
       reason:
-        'column "DoNotCall": "maybe" is neither true nor false, so whether this person may be called is unclear',
+        'column "DoNotCall": the value is neither true nor false, so whether this person may be called is unclear; write true or false (yes/no, 1/0)',
       column: 3,
     });
     const optedOut = resolveMapping(header, { callOptedOut: true });
@@ -282,7 +281,7 @@ describe('mapRecord: several phones, do not call, Excel-damaged ids', () => {
     expect(mapRecord(['4.87688E+18', '+12125550100', '', '', ''], mapping)).toEqual({
       ok: false,
       reason:
-        'externalId "4.87688E+18" was turned into a number in scientific notation by a spreadsheet program, which ' +
+        'externalId was turned into a number in scientific notation by a spreadsheet program, which ' +
         'dropped digits, so different rows may now share it; format the externalId column as Text before the ' +
         'numbers go in (in Excel: Data → From Text/CSV, column type Text), then export again',
       column: 0,
@@ -310,18 +309,37 @@ describe('mapRecord: several phones, do not call, Excel-damaged ids', () => {
     });
     expect(mapRecord(['Cool Cars', 'Fax:(212) 555-0194'], qb)).toEqual({
       ok: false,
-      reason: 'no number to call in "Fax:(212) 555-0194"',
+      reason: 'no number to call: the labels in the cell name only numbers not to dial (a fax or a pager)',
       column: 1,
     });
   });
 
-  it('shows a cell with line breaks on one line in its reason', () => {
-    const typed = resolveMapping(['phone', 'Age'], {
-      map: { callData: { age: { column: 'Age', type: 'int' } } },
+  it('never repeats a cell in its reason, only the column', () => {
+    const typed = resolveMapping(['phone', 'Age', 'Zone', 'DoNotCall'], {
+      map: { timeZoneId: 'Zone', callData: { age: { column: 'Age', type: 'int' } } },
     });
-    expect(mapRecord(['+12125550100', '4\n2'], typed)).toMatchObject({
-      reason: 'column "Age" (age, int): "4↵2" is not a whole number',
+    const rows = [
+      ['+12125550100', 'forty-2', '', ''],
+      ['+12125550100', '', 'Mars/Olympus', ''],
+      ['+12125550100', '', '', 'perhaps'],
+      ['+12125550100', '', '', 'yes'],
+      ['555-0147', '', '', ''],
+    ];
+    const reasons = rows.map((cells) => {
+      const mapped = mapRecord(cells, typed);
+      expect(mapped.ok).toBe(false);
+      return mapped.ok ? '' : mapped.reason;
     });
+    expect(reasons).toEqual([
+      'column "Age" (age, int): the value is not a whole number',
+      'unknown time zone; use a Windows time-zone id such as "Pacific Standard Time" or an IANA name such as ' +
+        '"America/Los_Angeles" (nlpearl-leads timezones lists them)',
+      'column "DoNotCall": the value is neither true nor false, so whether this person may be called is unclear; ' +
+        'write true or false (yes/no, 1/0)',
+      'do not call (marked in column "DoNotCall")',
+      'phone number has no country code; write it with "+" and the country code (+1 212…) or pass ' +
+        '--default-country',
+    ]);
   });
 });
 
@@ -389,6 +407,10 @@ describe('duplicates', () => {
 });
 
 describe('convertValue', () => {
+  const AMBIGUOUS =
+    'the value is ambiguous: its "," before three digits may be a decimal comma or a thousands separator; ' +
+    'write it with a "." for decimals and no thousands separator';
+
   it.each([
     ['42', 'int', 42],
     ['-7', 'int', -7],
@@ -419,31 +441,19 @@ describe('convertValue', () => {
   });
 
   it.each([
-    ['41.5', 'int', '"41.5" is not a whole number'],
-    ['1,234', 'int', '"1,234" is not a whole number'],
-    [
-      '99999999999999999999',
-      'int',
-      '"99999999999999999999" is too large for a whole number (at most 9007199254740991)',
-    ],
-    ['high', 'float', '"high" is not a number (write 1234.5: a "." for decimals, no thousands separator)'],
+    ['41.5', 'int', 'the value is not a whole number'],
+    ['1,234', 'int', 'the value is not a whole number'],
+    ['99999999999999999999', 'int', 'the value is too large for a whole number (at most 9007199254740991)'],
+    ['high', 'float', 'the value is not a number (write 1234.5: a "." for decimals, no thousands separator)'],
     [
       '1.234,5',
       'float',
-      '"1.234,5" is not a number (write 1234.5: a "." for decimals, no thousands separator)',
+      'the value is not a number (write 1234.5: a "." for decimals, no thousands separator)',
     ],
-    [
-      '1,500',
-      'float',
-      '"1,500" is ambiguous: write 1.5 or 1500 (a "." for decimals, no thousands separator)',
-    ],
-    [
-      '-2,000',
-      'float',
-      '"-2,000" is ambiguous: write -2 or -2000 (a "." for decimals, no thousands separator)',
-    ],
-    ['maybe', 'boolean', '"maybe" is not a boolean (true/false, yes/no, 1/0)'],
-    ['2', 'boolean', '"2" is not a boolean (true/false, yes/no, 1/0)'],
+    ['1,500', 'float', AMBIGUOUS],
+    ['-2,000', 'float', AMBIGUOUS],
+    ['maybe', 'boolean', 'the value is not a boolean (true/false, yes/no, 1/0)'],
+    ['2', 'boolean', 'the value is not a boolean (true/false, yes/no, 1/0)'],
   ] as const)('refuses %s as %s: %s', (cell, type, reason) => {
     expect(convertValue(cell, type)).toEqual({ ok: false, reason });
   });

@@ -129,7 +129,6 @@ describe('choosePhone', () => {
     expect(choosePhone(['+12125550100', '+12125550101'], columns)).toEqual({
       column: 0,
       text: '+12125550100',
-      cell: '+12125550100',
     });
     expect(choosePhone(['  ', ' +12125550101 '], columns)).toMatchObject({ column: 1, text: '+12125550101' });
     expect(choosePhone(['', ''], columns)).toBeUndefined();
@@ -137,7 +136,7 @@ describe('choosePhone', () => {
 
   it('passes over a cell without a digit, unless no cell has one', () => {
     expect(choosePhone(['n/a', '+12125550101'], columns)).toMatchObject({ column: 1, text: '+12125550101' });
-    expect(choosePhone(['-', 'none'], columns)).toEqual({ column: 0, text: '-', cell: '-' });
+    expect(choosePhone(['-', 'none'], columns)).toEqual({ column: 0, text: '-' });
   });
 
   it("ranks a Google value by its row's own type, and never dials a fax", () => {
@@ -160,7 +159,6 @@ describe('choosePhone', () => {
     expect(choosePhone(['Work Fax', '+1 212 555 0101', 'Pager', '+1 212 555 0102'], google)).toEqual({
       column: 1,
       text: '',
-      cell: '+1 212 555 0101',
       type: 'Work Fax',
     });
   });

@@ -34,7 +34,7 @@ describe('recordOutcome', () => {
     const { tally, lines, stops, record } = harness();
     record({ status: 'failed', error: 'HTTP 400: bad phone', attempts: 1, notCreated: true }, 7);
     expect(lines).toEqual([['failed', { error: 'HTTP 400: bad phone', attempts: 1 }]]);
-    expect(tally.problems).toEqual([{ row: 7, line: 8, reason: 'HTTP 400: bad phone' }]);
+    expect(tally.problems).toEqual([{ row: 7, line: 8, status: 'failed', reason: 'HTTP 400: bad phone' }]);
     expect(stops).toEqual([]);
   });
 

@@ -11,6 +11,8 @@ function summary(overrides: Partial<ImportSummary> = {}): ImportSummary {
     dryRun: true,
     rows: 3,
     counts: { ...emptyCounts(), valid: 3 },
+    doNotCall: 0,
+    phoneColumns: [],
     alreadyDone: 0,
     durationMs: 12,
     rowsPerSecond: 250,
@@ -45,12 +47,12 @@ describe('formatValidationReport', () => {
 
   it('lists each problem with row, line and column, saying neither the line nor the column twice', () => {
     const problems: RowProblem[] = [
-      { row: 2, line: 3, column: 'Phone', reason: 'phone "555" is too short' },
+      { row: 2, line: 3, column: 'Phone', reason: 'phone number is too short' },
       { row: 4, line: 7, reason: 'line 7: 4 fields, expected 3 (header); check for a "," inside a cell …' },
-      { row: 5, line: 8, column: 'Age', reason: 'column "Age" (age, int): "x" is not a whole number' },
+      { row: 5, line: 8, column: 'Age', reason: 'column "Age" (age, int): the value is not a whole number' },
       // A reason that speaks of another line keeps it.
       { row: 6, line: 9, reason: 'line 12: something else' },
-    ];
+    ].map((problem) => ({ ...problem, status: 'invalid' as const }));
     const report = formatValidationReport(
       summary({ rows: 6, counts: { ...emptyCounts(), valid: 2, invalid: 4 }, problems, exitCode: 1 }),
     );
@@ -59,9 +61,9 @@ describe('formatValidationReport', () => {
         '6 rows: 2 valid, 4 invalid, 0 skipped',
         '',
         'Invalid rows:',
-        '  row 2 (line 3): column "Phone": phone "555" is too short',
+        '  row 2 (line 3): column "Phone": phone number is too short',
         '  row 4 (line 7): 4 fields, expected 3 (header); check for a "," inside a cell …',
-        '  row 5 (line 8): column "Age" (age, int): "x" is not a whole number',
+        '  row 5 (line 8): column "Age" (age, int): the value is not a whole number',
         '  row 6 (line 9): line 12: something else',
         '',
         RESULTS_LINE,
@@ -75,6 +77,7 @@ describe('formatValidationReport', () => {
     const problems = Array.from({ length: 20 }, (_, i) => ({
       row: i + 1,
       line: i + 2,
+      status: 'invalid' as const,
       reason: 'no phone number',
     }));
     const many = formatValidationReport(
@@ -98,6 +101,30 @@ describe('formatValidationReport', () => {
     expect(formatValidationReport(summary({ counts: { ...emptyCounts(), valid: 1, skipped: 2 } }))).toContain(
       '\n2 skipped rows repeat the phone number or externalId of an earlier row: see their _error.\n',
     );
+  });
+
+  it('tells do-not-call skips from repeats', () => {
+    const counts = { ...emptyCounts(), valid: 2, skipped: 4 };
+    expect(formatValidationReport(summary({ rows: 6, counts, doNotCall: 3 }))).toContain(
+      '6 rows: 2 valid, 0 invalid, 4 skipped\n\n' +
+        '1 skipped row repeats the phone number or externalId of an earlier row: see its _error.\n' +
+        '3 skipped rows are marked do not call: they are never sent.\n',
+    );
+    const onlyMarked = formatValidationReport(summary({ counts: { ...counts, skipped: 1 }, doNotCall: 1 }));
+    expect(onlyMarked).toContain('\n1 skipped row is marked do not call: it is never sent.\n');
+    expect(onlyMarked).not.toContain('repeat');
+  });
+
+  it('counts the rows per phone column only when more than one column gave numbers', () => {
+    const phoneColumns = [
+      { column: 'Mobile', rows: 900 },
+      { column: 'Phone', rows: 1 },
+    ];
+    expect(formatValidationReport(summary({ phoneColumns }))).toContain(
+      '\n3 rows: 3 valid, 0 invalid, 0 skipped\nPhone numbers from "Mobile": 900 rows, "Phone": 1 row\n\n',
+    );
+    const one = formatValidationReport(summary({ phoneColumns: [{ column: 'Mobile', rows: 3 }] }));
+    expect(one).not.toContain('Phone numbers from');
   });
 
   it('says when the run stopped before the end, and that the rest was not checked', () => {

@@ -5,7 +5,7 @@ import { NlpearlLeadsError } from '../errors.js';
 import { importOptionEntries } from '../options/import-options.js';
 import { flagName } from '../options/yargs-flag.js';
 import { importLeads, retryFailedRows } from '../pipeline/import-leads.js';
-import type { RunProgress } from '../pipeline/run-tally.js';
+import type { RowProblem, RunProgress } from '../pipeline/run-tally.js';
 import { formatSummary, type ImportSummary } from '../pipeline/summary.js';
 import { exitStatusOf } from './exit-status.js';
 import type { CliIo, OutputStream } from './io.js';
@@ -149,6 +149,8 @@ function logSummary(logger: Logger, command: ImportCommand, summary: ImportSumma
     invalid: summary.counts.invalid,
     failed: summary.counts.failed,
     skipped: summary.counts.skipped,
+    ...(summary.doNotCall === 0 ? {} : { doNotCall: summary.doNotCall }),
+    ...(summary.phoneColumns.length === 0 ? {} : { phoneColumns: summary.phoneColumns }),
     ...(summary.ledger === undefined
       ? {}
       : {
@@ -171,10 +173,21 @@ function logSummary(logger: Logger, command: ImportCommand, summary: ImportSumma
       : { stopped: summary.stopped.code, reason: summary.stopped.message }),
     ...(next.resume === undefined ? {} : { resumeCommand: next.resume }),
     ...(next.retry === undefined ? {} : { retryCommand: next.retry }),
-    ...(summary.problems.length === 0 ? {} : { problems: summary.problems }),
+    ...(summary.problems.length === 0 ? {} : { problems: summary.problems.map(loggedProblem) }),
   };
   if (summary.exitCode === 0) logger.info(fields, 'finished');
   else logger.warn(fields, summary.stopped === undefined ? 'finished with rows not created' : 'stopped');
+}
+
+/**
+ * A problem as the log carries it. An invalid row's reason is ours, and names columns, never cells. A failed
+ * row's is the API's text, which may quote what it refused (ASP.NET's validation messages can echo a value):
+ * the log gets only where the row is; its reason is in the results file and the summary.
+ */
+function loggedProblem(problem: RowProblem): Omit<RowProblem, 'reason'> & { reason?: string } {
+  const { row, line, column, status, reason } = problem;
+  const where = { row, line, ...(column === undefined ? {} : { column }), status };
+  return status === 'invalid' ? { ...where, reason } : where;
 }
 
 /**

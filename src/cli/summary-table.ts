@@ -1,4 +1,4 @@
-import { ledgerLines, type ImportSummary } from '../pipeline/summary.js';
+import { ledgerLines, phoneColumnsLine, type ImportSummary } from '../pipeline/summary.js';
 import { duration, number } from './progress.js';
 import type { Style } from './style.js';
 
@@ -23,7 +23,7 @@ export function formatSummaryTable(
     ...(summary.ledger === undefined ? [] : ledgerRows),
     ['invalid', counts.invalid, style.yellow, 'fix them in the results file, then retry'],
     ['failed', counts.failed, style.red, 'the API refused them or never answered'],
-    ['skipped', counts.skipped, (text) => text, 'repeat an earlier phone or externalId'],
+    ['skipped', counts.skipped, (text) => text, skippedHint(summary)],
   ];
   if (counts.unknown > 0) {
     rows.push(['unknown', counts.unknown, style.red, 'outcome unknown: --resume looks them up first']);
@@ -45,6 +45,8 @@ export function formatSummaryTable(
     }),
     '',
   ];
+  const phones = phoneColumnsLine(summary, number);
+  if (phones !== undefined) lines.push(phones);
   lines.push(...ledgerLines(summary));
   if (summary.stopped) lines.push(style.red(`Stopped: ${summary.stopped.message}`));
   lines.push(`Results: ${summary.resultsPath}`);
@@ -57,4 +59,20 @@ export function formatSummaryTable(
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Why rows were skipped: marked do not call, or a repeat of an earlier row's phone or externalId (with a ledger,
+ * also a lead changed under --on-change skip).
+ */
+function skippedHint(summary: ImportSummary): string {
+  const marked = summary.doNotCall;
+  const others = summary.counts.skipped - marked;
+  const repeat =
+    summary.ledger === undefined
+      ? 'repeat an earlier phone or externalId'
+      : 'repeat an earlier phone or externalId, or changed (--on-change skip)';
+  if (others === 0) return 'marked do not call: never sent';
+  if (marked === 0) return repeat;
+  return `${number(marked)} marked do not call, ${number(others)} ${repeat}`;
 }

@@ -1,5 +1,5 @@
 import type { RowProblem } from '../pipeline/run-tally.js';
-import type { ImportSummary } from '../pipeline/summary.js';
+import { phoneColumnsLine, type ImportSummary } from '../pipeline/summary.js';
 
 /**
  * What `validate` (and `import --dry-run`) prints on stdout: the mapping used, counts by status, the first
@@ -12,12 +12,14 @@ import type { ImportSummary } from '../pipeline/summary.js';
  *       …
  *
  *     1200 rows: 1180 valid, 12 invalid, 8 skipped
+ *     Phone numbers from "Mobile": 900 rows, "Phone": 280 rows   (when more than one column gave numbers)
  *
  *     First 10 of 12 invalid rows:
- *       row 7 (line 8): column "Phone": phone "555-0100" has no country code; …
+ *       row 7 (line 8): column "Phone": phone number has no country code; …
  *       row 9 (line 11): 4 fields, expected 3 (header); check for a "," inside a cell that is not quoted
  *
- *     8 skipped rows repeat the phone number or externalId of an earlier row: see their _error.
+ *     5 skipped rows repeat the phone number or externalId of an earlier row: see their _error.
+ *     3 skipped rows are marked do not call: they are never sent.
  *     Results: leads.results.csv (every row's status; _error says why a row is invalid or skipped)
  *     Nothing was sent. Fix the invalid rows, then validate again.
  */
@@ -34,6 +36,8 @@ export function formatValidationReport(summary: ImportSummary & { readonly input
       `(${summary.alreadyDone} of them were already done by an earlier run and were not checked again)`,
     );
   }
+  const phones = phoneColumnsLine(summary);
+  if (phones !== undefined) lines.push(phones);
   const bad = counts.invalid + counts.failed;
   if (problems.length > 0) {
     const title =
@@ -43,11 +47,20 @@ export function formatValidationReport(summary: ImportSummary & { readonly input
     lines.push('', title, ...problems.map((problem) => `  ${formatProblem(problem)}`));
   }
   lines.push('');
-  if (counts.skipped > 0) {
+  // A dry run skips only these two kinds: a ledger's changed leads are counted as valid.
+  const repeats = counts.skipped - summary.doNotCall;
+  if (repeats > 0) {
     lines.push(
-      counts.skipped === 1
+      repeats === 1
         ? '1 skipped row repeats the phone number or externalId of an earlier row: see its _error.'
-        : `${counts.skipped} skipped rows repeat the phone number or externalId of an earlier row: see their _error.`,
+        : `${repeats} skipped rows repeat the phone number or externalId of an earlier row: see their _error.`,
+    );
+  }
+  if (summary.doNotCall > 0) {
+    lines.push(
+      summary.doNotCall === 1
+        ? '1 skipped row is marked do not call: it is never sent.'
+        : `${summary.doNotCall} skipped rows are marked do not call: they are never sent.`,
     );
   }
   if (summary.stopped !== undefined) lines.push(`Stopped: ${summary.stopped.message}`);

@@ -152,10 +152,12 @@ export class RecordReader {
       );
     }
     if (code !== undefined && code.startsWith('CSV_')) {
-      return new InputError(`${at}: ${(error as Error).message}`, 'CSV_UNREADABLE_RECORD', {
-        line: this.#line,
-        cause: error,
-      });
+      // Not csv-parse's own text, which may quote the record (a cell, a character of one): the cause keeps it.
+      return new InputError(
+        `${at}: the record starting here cannot be read (${code}); check for a stray " in this row`,
+        'CSV_UNREADABLE_RECORD',
+        { line: this.#line, cause: error },
+      );
     }
     return unreadable(this.#name, error);
   }

@@ -2,7 +2,7 @@ import type { MapFile, VariableType } from '../config.js';
 import { UsageError } from '../errors.js';
 import { RESULT_COLUMNS } from '../results/columns.js';
 import { isDoNotCallColumn } from './do-not-call.js';
-import { NO_CONTEXT, headerHint, type HeaderContext } from './header-hint.js';
+import { NO_CONTEXT, headerHint, headerNames, type HeaderContext } from './header-hint.js';
 import { detectPhoneColumns, type PhoneColumn } from './phone-columns.js';
 
 export type { HeaderContext } from './header-hint.js';
@@ -88,7 +88,7 @@ export function resolveMapping(
     const index = find(column);
     if (index >= 0) return index;
     throw new UsageError(
-      `${what} column "${column}" is not in the header; found: ${header.map((h) => `"${h}"`).join(', ')}${headerHint(header, context)}`,
+      `${what} column "${column}" is not in the header${headerNames(header)}${headerHint(header, context)}`,
       'COLUMN_MISSING',
     );
   };

@@ -1,5 +1,4 @@
 import { looksLikePhone } from './phone.js';
-import { quoted } from './shown-cell.js';
 
 /** The first rows of the input, read before the run, for what the header's names cannot tell. */
 export interface HeaderContext {
@@ -18,11 +17,10 @@ export const NO_CONTEXT: HeaderContext = { headerLine: 1, sample: [] };
  */
 export function headerHint(header: readonly string[], context: HeaderContext): string {
   const { headerLine, sample } = context;
-  const number = header.find(
-    (name) => /\d{7}/.test(name.replace(/\D/g, '')) && looksLikePhone(name, undefined),
-  );
-  if (number !== undefined) {
-    return `; line ${headerLine} looks like a row, not a header (${quoted(number)} is a phone number): add a header line, or pass --header-row N if the header is further down`;
+  const number = phoneInHeader(header);
+  if (number >= 0) {
+    // The position, not the cell: a header that is a row holds a lead's data, which messages never repeat.
+    return `; line ${headerLine} looks like a row, not a header (its column ${number + 1} holds a phone number): add a header line, or pass --header-row N if the header is further down`;
   }
   const wider = sample.filter((row) => filledWidth(row.cells) > header.length);
   if (wider.length === 0 || wider.length * 2 < sample.length) return '';
@@ -31,6 +29,19 @@ export function headerHint(header: readonly string[], context: HeaderContext): s
   return likely === undefined
     ? `; the header (line ${headerLine}) has ${columns} but most rows have more: if the header is on another line, pass --header-row N with its line number`
     : `; the header (line ${headerLine}) has ${columns} but most rows have more: if the header is on line ${likely.line}, pass --header-row ${likely.line}`;
+}
+
+/**
+ * The header's names, quoted and listed for a "column not found" message; '' when the header looks like a row
+ * (it holds a phone number), as its names are then a lead's cells.
+ */
+export function headerNames(header: readonly string[]): string {
+  return phoneInHeader(header) >= 0 ? '' : `; found: ${header.map((name) => `"${name}"`).join(', ')}`;
+}
+
+/** The index of a header name that is a phone number (the file has no header), or -1. */
+function phoneInHeader(header: readonly string[]): number {
+  return header.findIndex((name) => /\d{7}/.test(name.replace(/\D/g, '')) && looksLikePhone(name, undefined));
 }
 
 /** Cells up to the last non-empty one. */

@@ -4,7 +4,6 @@ import type { ColumnMapping } from './columns.js';
 import { readDoNotCall } from './do-not-call.js';
 import { choosePhone } from './phone-columns.js';
 import { asText, normalizePhone } from './phone.js';
-import { quoted } from './shown-cell.js';
 import { normalizeTimeZone } from './time-zone.js';
 import { convertValue } from './variable-type.js';
 
@@ -37,7 +36,8 @@ const EXCEL_SCIENTIFIC = /^\d(?:[.,]\d+)?e\+\d+$/i;
 
 /**
  * Turns one record's cells into an Add Lead body, or says why the row cannot be sent. Empty cells are left
- * out rather than sent as "" (NLPearl then applies the campaign's defaults).
+ * out rather than sent as "" (NLPearl then applies the campaign's defaults). A reason names columns but never
+ * repeats a cell: it goes to logs and reports, and the cells are in the results file beside it.
  */
 export function mapRecord(
   cells: readonly string[],
@@ -56,14 +56,14 @@ export function mapRecord(
         return {
           ok: false,
           skip: 'do-not-call',
-          reason: `do not call ("${name}" is ${quoted(value)})`,
+          reason: `do not call (marked in column "${name}")`,
           column: index,
         };
       }
       if (flagged === undefined) {
         return {
           ok: false,
-          reason: `column "${name}": ${quoted(value)} is neither true nor false, so whether this person may be called is unclear`,
+          reason: `column "${name}": the value is neither true nor false, so whether this person may be called is unclear; write true or false (yes/no, 1/0)`,
           column: index,
         };
       }
@@ -76,8 +76,8 @@ export function mapRecord(
   if (phoneCell.text === '') {
     const reason =
       phoneCell.type === undefined
-        ? `no number to call in ${quoted(phoneCell.cell)}`
-        : `no number to call: ${quoted(phoneCell.cell)} is a ${quoted(phoneCell.type)} number`;
+        ? 'no number to call: the labels in the cell name only numbers not to dial (a fax or a pager)'
+        : "no number to call: the row's type for its number is one not to dial (a fax or a pager)";
     return { ok: false, reason, column: phoneCell.column };
   }
   const phone = normalizePhone(phoneCell.text, {
@@ -93,7 +93,7 @@ export function mapRecord(
       return {
         ok: false,
         reason:
-          `externalId ${quoted(externalId)} was turned into a number in scientific notation by a spreadsheet ` +
+          'externalId was turned into a number in scientific notation by a spreadsheet ' +
           `program, which dropped digits, so different rows may now share it; ${asText('externalId')}`,
         column: mapping.externalId,
       };
@@ -114,7 +114,7 @@ export function mapRecord(
     if (value === '') continue;
     const converted = convertValue(value, column.type);
     if (!converted.ok) {
-      // `column "Opted In" (optedIn, boolean): "x" is not …`: the key only when it differs from the column.
+      // `column "Opted In" (optedIn, boolean): the value is not …`: the key only when it differs from the column.
       const of = column.key === column.column ? column.type : `${column.key}, ${column.type}`;
       return {
         ok: false,

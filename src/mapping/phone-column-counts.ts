@@ -9,8 +9,8 @@ export interface PhoneColumnCount {
 
 /**
  * Counts, for the run's summary, how many rows took their phone number from each column: the pipeline adds the
- * `phoneColumn` of every row that mapRecord mapped. Only worth showing when the mapping has several phone
- * columns; one column's count is every mapped row.
+ * `phoneColumn` of every mapped row that goes on. Only worth showing when several columns gave numbers; one
+ * column's count is every such row.
  */
 export class PhoneColumnCounts {
   readonly #rows = new Map<number, number>();
@@ -26,12 +26,14 @@ export class PhoneColumnCounts {
       return rows === undefined ? [] : [{ column: name, rows }];
     });
   }
+}
 
-  /** `phone from "Mobile Phone": 12 rows, "Business Phone": 3 rows`, or undefined when no row was counted. */
-  describe(mapping: ColumnMapping): string | undefined {
-    const counts = this.counts(mapping);
-    if (counts.length === 0) return undefined;
-    const each = counts.map(({ column, rows }) => `"${column}": ${rows} row${rows === 1 ? '' : 's'}`);
-    return `phone from ${each.join(', ')}`;
-  }
+/** `"Mobile Phone": 12 rows, "Business Phone": 3 rows`, each count written by `count` (a terminal's "1,200"). */
+export function describePhoneColumns(
+  counts: readonly PhoneColumnCount[],
+  count: (rows: number) => string = String,
+): string {
+  return counts
+    .map(({ column, rows }) => `"${column}": ${count(rows)} row${rows === 1 ? '' : 's'}`)
+    .join(', ');
 }

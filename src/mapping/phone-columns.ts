@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { headerHint, type HeaderContext } from './header-hint.js';
+import { headerHint, headerNames, type HeaderContext } from './header-hint.js';
 import { looksLikePhone } from './phone.js';
 import { MAIN, labelRank, nameWords, phoneColumnRank } from './phone-names.js';
 
@@ -141,8 +141,8 @@ function noPhoneColumn(
     parts.push(`no cell of the first ${context.sample.length} rows is a phone number`);
   }
   parts.push('name it with --phone <column>');
-  if (header.length <= HEADER_SHOWN) parts.push(`found: ${header.map((h) => `"${h}"`).join(', ')}`);
-  return new UsageError(parts.join('; ') + headerHint(header, context), 'COLUMN_MISSING');
+  const found = header.length <= HEADER_SHOWN ? headerNames(header) : '';
+  return new UsageError(parts.join('; ') + found + headerHint(header, context), 'COLUMN_MISSING');
 }
 
 /** What choosePhone found in a row: the column, and the text to read as the number. */
@@ -150,8 +150,6 @@ export interface PhoneCell {
   readonly column: number;
   /** The cell, trimmed, or the one number of it to dial (see phoneText); '' when it holds only a fax or pager. */
   readonly text: string;
-  /** The cell as written, trimmed, for messages. */
-  readonly cell: string;
   /** When every number of the row is one not to dial: the row's type for it ("Work Fax"). */
   readonly type?: string | undefined;
 }
@@ -180,7 +178,7 @@ export function choosePhone(
     }
     const type = column.typeIndex === undefined ? '' : (cells[column.typeIndex] ?? '').trim();
     const rank = type === '' ? column.rank : labelRank(type);
-    if (rank === undefined) refused ??= { column: column.index, text: '', cell: cell.trim(), type };
+    if (rank === undefined) refused ??= { column: column.index, text: '', type };
     else if (rank < chosenRank) {
       chosen = column;
       chosenRank = rank;
@@ -188,8 +186,7 @@ export function choosePhone(
   }
   chosen ??= refused === undefined ? wordy : undefined;
   if (chosen === undefined) return refused;
-  const cell = (cells[chosen.index] ?? '').trim();
-  return { column: chosen.index, text: phoneText(cell), cell };
+  return { column: chosen.index, text: phoneText((cells[chosen.index] ?? '').trim()) };
 }
 
 const DIGIT = /\d/;

@@ -8,7 +8,6 @@ import {
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
-import { quoted } from './shown-cell.js';
 
 export type PhoneResult = { ok: true; value: string } | { ok: false; reason: string };
 
@@ -72,14 +71,12 @@ export function normalizePhone(cell: string, options?: PhoneOptions): PhoneResul
   if (NON_ASCII.test(text)) text = text.normalize('NFKC');
   if (SCIENTIFIC.test(text)) {
     return fail(
-      cell,
       'was turned into a number in scientific notation by a spreadsheet program, which dropped its "+" and may ' +
         `have dropped digits; ${AS_TEXT}`,
     );
   }
   if (DECIMAL.test(text)) {
     return fail(
-      cell,
       'was turned into a decimal number by a spreadsheet program (it ends in ".0"), which dropped any "+" or ' +
         `leading 0; ${AS_TEXT}`,
     );
@@ -92,9 +89,9 @@ export function normalizePhone(cell: string, options?: PhoneOptions): PhoneResul
     if (code === 43 /* + */) plusSigns++;
     else if (code >= 48 && code <= 57) digits++;
   }
-  if (digits === 0) return fail(cell, 'is not a phone number: it has no digits');
+  if (digits === 0) return fail('has no digits: the cell holds text, not a number');
   if (plusSigns > 1)
-    return fail(cell, 'has more than one "+"; put one number per cell, "+" and country code first');
+    return fail('has more than one "+"; put one number per cell, "+" and country code first');
   const hasLetters = LETTER.test(text);
 
   // "00" is the international call prefix of most of the world: "00 44 …" means "+44 …".
@@ -114,7 +111,6 @@ export function normalizePhone(cell: string, options?: PhoneOptions): PhoneResul
     }
   } else if (plusSigns === 0) {
     return fail(
-      cell,
       'has no country code; write it with "+" and the country code (+1 212…) or pass --default-country',
     );
   }
@@ -123,26 +119,26 @@ export function normalizePhone(cell: string, options?: PhoneOptions): PhoneResul
   try {
     phone = parsePhoneNumberWithError(text, parseWith);
   } catch (error) {
-    return fail(cell, hasLetters ? LETTERS : parseErrorReason(error) + plusHint(text, plusSigns, parseWith));
+    return fail(hasLetters ? LETTERS : parseErrorReason(error) + plusHint(text, plusSigns, parseWith));
   }
   if (phone.ext !== undefined) {
-    return fail(
-      cell,
-      `has an extension (${phone.ext}), which cannot be dialled; remove it or move it to another column`,
-    );
+    return fail('has an extension, which cannot be dialled; remove it or move it to another column');
   }
-  if (hasLetters) return fail(cell, LETTERS);
+  if (hasLetters) return fail(LETTERS);
   if (!phone.isValid()) {
-    return fail(cell, invalidReason(text, parseWith, phone) + plusHint(text, plusSigns, parseWith));
+    return fail(invalidReason(text, parseWith, phone) + plusHint(text, plusSigns, parseWith));
   }
   return { ok: true, value: phone.number };
 }
 
 const LETTERS = 'contains letters; write the number with digits only';
 
-// Reasons are built only on failure, so a valid row pays for no string but its E.164 form.
-function fail(cell: string, problem: string): PhoneResult {
-  return { ok: false, reason: `phone ${quoted(cell)} ${problem}` };
+/**
+ * A reason says what is wrong with the number, never the number: reasons reach logs and reports, and the cell
+ * is already in the results file beside `_error`.
+ */
+function fail(problem: string): PhoneResult {
+  return { ok: false, reason: `phone number ${problem}` };
 }
 
 function parseErrorReason(error: unknown): string {
@@ -155,7 +151,7 @@ function parseErrorReason(error: unknown): string {
     case 'TOO_LONG':
       return 'is too long';
     default:
-      return 'is not a phone number';
+      return 'cannot be read as a phone number; check its digits';
   }
 }
 
@@ -185,7 +181,7 @@ function plusHint(
   }
   if (!phone.isValid()) return '';
   const where = phone.country === undefined ? '' : ` in ${countryName(phone.country)}`;
-  return `; with a "+" in front it is a valid number${where} (${phone.formatInternational()}): add the "+" if that is the number`;
+  return `; with a "+" in front it is a valid number${where}: add the "+" if that is the number`;
 }
 
 function invalidReason(
@@ -203,9 +199,9 @@ function invalidReason(
       return `has the wrong number of digits for country code +${phone.countryCallingCode}`;
   }
   if (phone.country === undefined) {
-    return `is not a valid number for country code +${phone.countryCallingCode}; check its digits`;
+    return `is not valid for country code +${phone.countryCallingCode}; check its digits`;
   }
-  return `is not a valid number in ${countryName(phone.country)} (+${phone.countryCallingCode}); check its digits`;
+  return `is not valid in ${countryName(phone.country)} (+${phone.countryCallingCode}); check its digits`;
 }
 
 const PHONE_SHAPE = /^\+?[\d\s()./-]+$/;

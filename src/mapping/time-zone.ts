@@ -1,4 +1,3 @@
-import { quoted } from './shown-cell.js';
 import { WINDOWS_ZONES } from './windows-zones.generated.js';
 
 export type TimeZoneResult = { ok: true; value: string } | { ok: false; reason: string };
@@ -125,8 +124,9 @@ const CACHE_SIZE = 1_000;
 const cache = new Map<string, TimeZoneResult>();
 
 /**
- * A Windows id (any case) or an IANA name or alias → the Windows id NLPearl takes. Results are shared between
- * calls with the same cell: don't mutate them.
+ * A Windows id (any case) or an IANA name or alias → the Windows id NLPearl takes. A reason suggests names from
+ * our own tables but never repeats the cell, which is the lead's. Results are shared between calls with the same
+ * cell: don't mutate them.
  */
 export function normalizeTimeZone(cell: string): TimeZoneResult {
   let result = cache.get(cell);
@@ -146,7 +146,7 @@ function resolve(cell: string): TimeZoneResult {
   if (meant !== undefined) {
     return {
       ok: false,
-      reason: `time zone ${quoted(cell)} is an abbreviation, which is ambiguous; did you mean ${orList(meant)}?`,
+      reason: `time zone is an abbreviation, which is ambiguous; did you mean ${orList(meant)}?`,
     };
   }
 
@@ -165,7 +165,7 @@ function resolve(cell: string): TimeZoneResult {
     return {
       ok: false,
       reason:
-        `time zone ${quoted(cell)} is an IANA name that has no Windows time-zone id; ` +
+        'time zone is an IANA name that has no Windows time-zone id; ' +
         'use the Windows id of a zone with the same offset (nlpearl-leads timezones lists them)',
     };
   }
@@ -175,8 +175,8 @@ function resolve(cell: string): TimeZoneResult {
     ok: false,
     reason:
       suggestions.length > 0
-        ? `unknown time zone ${quoted(cell)}; did you mean ${orList(suggestions)}?`
-        : `unknown time zone ${quoted(cell)}; use a Windows time-zone id such as "Pacific Standard Time" or an IANA ` +
+        ? `unknown time zone; did you mean ${orList(suggestions)}?`
+        : 'unknown time zone; use a Windows time-zone id such as "Pacific Standard Time" or an IANA ' +
           'name such as "America/Los_Angeles" (nlpearl-leads timezones lists them)',
   };
 }

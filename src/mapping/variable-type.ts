@@ -1,5 +1,4 @@
 import type { VariableType } from '../config.js';
-import { quoted } from './shown-cell.js';
 
 export type ConvertResult = { ok: true; value: string | number | boolean } | { ok: false; reason: string };
 
@@ -24,7 +23,7 @@ export function readBoolean(cell: string): boolean | undefined {
  * Converts a trimmed, non-empty cell to the type of an NLPearl variable (string, int, float, boolean). A float
  * may be written with a decimal comma ("1,5" → 1.5) unless it is ambiguous: "1,500" may be a thousand and a
  * half or one and a half, so it is refused. Booleans take true/false and yes/no in several languages (TRUE,
- * FAUX, WAHR, Oui, Nein…), y/n and 1/0, in any case.
+ * FAUX, WAHR, Oui, Nein…), y/n and 1/0, in any case. A reason says what is wrong without repeating the cell.
  */
 export function convertValue(cell: string, type: VariableType): ConvertResult {
   switch (type) {
@@ -36,31 +35,32 @@ export function convertValue(cell: string, type: VariableType): ConvertResult {
         if (Number.isSafeInteger(value)) return { ok: true, value };
         return {
           ok: false,
-          reason: `${quoted(cell)} is too large for a whole number (at most ${Number.MAX_SAFE_INTEGER})`,
+          reason: `the value is too large for a whole number (at most ${Number.MAX_SAFE_INTEGER})`,
         };
       }
-      return { ok: false, reason: `${quoted(cell)} is not a whole number` };
+      return { ok: false, reason: 'the value is not a whole number' };
     }
     case 'float': {
       if (FLOAT.test(cell)) return { ok: true, value: Number(cell) };
       if (DECIMAL_COMMA.test(cell)) {
         const [whole = '', fraction = ''] = cell.split(',');
-        const value = Number(`${whole}.${fraction}`);
-        if (fraction.length !== 3) return { ok: true, value };
+        if (fraction.length !== 3) return { ok: true, value: Number(`${whole}.${fraction}`) };
         return {
           ok: false,
-          reason: `${quoted(cell)} is ambiguous: write ${value} or ${whole}${fraction} (a "." for decimals, no thousands separator)`,
+          reason:
+            'the value is ambiguous: its "," before three digits may be a decimal comma or a thousands separator; ' +
+            'write it with a "." for decimals and no thousands separator',
         };
       }
       return {
         ok: false,
-        reason: `${quoted(cell)} is not a number (write 1234.5: a "." for decimals, no thousands separator)`,
+        reason: 'the value is not a number (write 1234.5: a "." for decimals, no thousands separator)',
       };
     }
     case 'boolean': {
       const value = readBoolean(cell);
       if (value !== undefined) return { ok: true, value };
-      return { ok: false, reason: `${quoted(cell)} is not a boolean (true/false, yes/no, 1/0)` };
+      return { ok: false, reason: 'the value is not a boolean (true/false, yes/no, 1/0)' };
     }
   }
 }

@@ -12,17 +12,33 @@ export type RowPlan =
   /** An earlier run finished it (--resume, retry): nothing to do. */
   | { readonly kind: 'done'; readonly row: number }
   | (Located & { readonly kind: 'invalid'; readonly reason: string; readonly column?: string | undefined })
-  | (Located & { readonly kind: 'skipped'; readonly reason: string })
+  | (Located & {
+      readonly kind: 'skipped';
+      readonly skip: 'duplicate' | 'do-not-call';
+      readonly reason: string;
+    })
   /** A dry run's valid row. */
-  | (Located & { readonly kind: 'valid'; readonly body: LeadBody })
+  | (Located & Mapped & { readonly kind: 'valid' })
   /** `mayExist`: an earlier run may have created it (its last status was sending or failed). */
-  | (Located & { readonly kind: 'send'; readonly body: LeadBody; readonly mayExist: boolean });
+  | (Located & Mapped & { readonly kind: 'send'; readonly mayExist: boolean });
 
 interface Located {
   readonly row: number;
   readonly line: number;
   /** The input's own cells, for the results line. */
   readonly cells: readonly string[];
+}
+
+interface Mapped {
+  readonly body: LeadBody;
+  /** The index of the column its phone number came from. */
+  readonly phoneColumn: number;
+}
+
+/** What planning counts for the run's summary: the run's tally. */
+export interface PlanCounts {
+  addPhoneColumn(column: number): void;
+  addDoNotCall(): void;
 }
 
 export interface PlanContext {
@@ -45,6 +61,7 @@ export interface PlanContext {
   readonly duplicates: DuplicateFinder | undefined;
   readonly dryRun: boolean;
   readonly lead: LeadMappingOptions;
+  readonly counts: PlanCounts;
 }
 
 /**
@@ -53,7 +70,12 @@ export interface PlanContext {
  */
 export async function* planRows(context: PlanContext): AsyncGenerator<RowPlan> {
   try {
-    for await (const record of context.records) yield planRow(record, context);
+    for await (const record of context.records) {
+      const plan = planRow(record, context);
+      yield plan;
+      // Counted when the consumer comes back for the next plan: one it dropped as the run stopped was not sent.
+      count(plan, context.counts);
+    }
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`cannot read ${describeFsError(context.inputName, error)}`, 'INPUT_UNREADABLE', {
@@ -76,7 +98,7 @@ export function planRow(record: CsvRecord, context: PlanContext): RowPlan {
   const at = { row, line: record.line, cells };
   // A person who must not be called (do-not-call): never sent, and claims no phone or externalId.
   if (mapped?.ok === false && mapped.skip !== undefined)
-    return { ...at, kind: 'skipped', reason: mapped.reason };
+    return { ...at, kind: 'skipped', skip: mapped.skip, reason: mapped.reason };
   if (mapped === undefined || !mapped.ok) {
     const reason = record.error ?? (mapped?.ok === false ? mapped.reason : 'unreadable record');
     const column =
@@ -84,9 +106,16 @@ export function planRow(record: CsvRecord, context: PlanContext): RowPlan {
     return { ...at, kind: 'invalid', reason, column };
   }
   const duplicate = context.duplicates?.check(mapped.body, row);
-  if (duplicate !== undefined) return { ...at, kind: 'skipped', reason: duplicate };
-  if (context.dryRun) return { ...at, kind: 'valid', body: mapped.body };
-  return { ...at, kind: 'send', body: mapped.body, mayExist: status === 'sending' || status === 'failed' };
+  if (duplicate !== undefined) return { ...at, kind: 'skipped', skip: 'duplicate', reason: duplicate };
+  const { body, phoneColumn } = mapped;
+  if (context.dryRun) return { ...at, kind: 'valid', body, phoneColumn };
+  return { ...at, kind: 'send', body, phoneColumn, mayExist: status === 'sending' || status === 'failed' };
+}
+
+/** A row that goes on counts for its phone column; a do-not-call skip for the summary's line on them. */
+function count(plan: RowPlan, counts: PlanCounts): void {
+  if (plan.kind === 'send' || plan.kind === 'valid') counts.addPhoneColumn(plan.phoneColumn);
+  else if (plan.kind === 'skipped' && plan.skip === 'do-not-call') counts.addDoNotCall();
 }
 
 function isDone(status: string | undefined, retry: boolean): boolean {

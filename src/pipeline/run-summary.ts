@@ -48,6 +48,8 @@ export function summarize(
     dryRun: run.options.dryRun,
     rows: tally.done + tally.alreadyDone,
     counts: { ...tally.counts },
+    doNotCall: tally.doNotCall,
+    phoneColumns: tally.phoneColumns(run.mapping),
     alreadyDone: tally.alreadyDone,
     durationMs,
     rowsPerSecond: durationMs > 0 ? (tally.done * 1000) / durationMs : 0,

@@ -1,3 +1,5 @@
+import type { ColumnMapping } from '../mapping/columns.js';
+import { PhoneColumnCounts, type PhoneColumnCount } from '../mapping/phone-column-counts.js';
 import type { RowStatus } from '../types.js';
 import { emptyCounts, type StatusCounts } from './summary.js';
 
@@ -7,6 +9,8 @@ export interface RowProblem {
   readonly line: number;
   /** The input column at fault, when one is. */
   readonly column?: string | undefined;
+  /** invalid: our reason, which names columns but never a cell; failed: the API's text, which may echo the lead. */
+  readonly status: 'invalid' | 'failed';
   readonly reason: string;
 }
 
@@ -35,20 +39,47 @@ const MAX_PROBLEMS = 20;
 export class RunTally {
   readonly #counts: StatusCounts = emptyCounts();
   readonly #problems: RowProblem[] = [];
+  readonly #phoneColumns = new PhoneColumnCounts();
   readonly #started = performance.now();
   #alreadyDone = 0;
+  #doNotCall = 0;
 
   /** A row an earlier run finished (--resume, retry): not sent again. */
   addAlreadyDone(): void {
     this.#alreadyDone += 1;
   }
 
-  /** A row's outcome in this run; an invalid or failed row's problem is kept for the report (the first 20). */
-  add(status: FinalStatus, problem?: RowProblem): void {
+  /**
+   * A row's outcome in this run; an invalid or failed row's problem is kept for the report (the first 20). Only
+   * the problem's own fields are kept: a caller may pass the row's whole plan, cells and body included.
+   */
+  add(status: FinalStatus, problem?: Omit<RowProblem, 'status'>): void {
     this.#counts[status] += 1;
     if (problem !== undefined && (status === 'invalid' || status === 'failed')) {
-      if (this.#problems.length < MAX_PROBLEMS) this.#problems.push(problem);
+      if (this.#problems.length >= MAX_PROBLEMS) return;
+      const { row, line, column, reason } = problem;
+      this.#problems.push({ row, line, ...(column === undefined ? {} : { column }), status, reason });
     }
+  }
+
+  /** A row that goes on (sent, or valid in a dry run), by the index of the phone column its number came from. */
+  addPhoneColumn(column: number): void {
+    this.#phoneColumns.add(column);
+  }
+
+  /** A row skipped because a do-not-call column marks it; it is counted as skipped too. */
+  addDoNotCall(): void {
+    this.#doNotCall += 1;
+  }
+
+  /** How many rows took their number from each phone column, in the mapping's order of preference. */
+  phoneColumns(mapping: ColumnMapping): PhoneColumnCount[] {
+    return this.#phoneColumns.counts(mapping);
+  }
+
+  /** Of the skipped rows, those that a do-not-call column marks. */
+  get doNotCall(): number {
+    return this.#doNotCall;
   }
 
   get counts(): Readonly<StatusCounts> {

@@ -41,6 +41,7 @@ export async function sendRows(run: PreparedRun, retry: boolean, parts: SendRows
     duplicates: options.allowDuplicates ? undefined : new DuplicateFinder(),
     dryRun: options.dryRun,
     lead: { defaultCountry: run.defaultCountry, keepPhone: options.keepPhone },
+    counts: tally,
   });
   try {
     for await (const plan of plans) {

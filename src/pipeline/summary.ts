@@ -1,5 +1,6 @@
 import type { InputErrorCode, OutputErrorCode } from '../errors.js';
 import type { LedgerErrorCode } from '../ledger/errors.js';
+import { describePhoneColumns } from '../mapping/phone-column-counts.js';
 import type { FinalStatus, RowProblem } from './run-tally.js';
 
 /**
@@ -25,6 +26,14 @@ export interface ImportSummary {
   /** Rows reached in this run (read from the input and given an outcome, or found done by --resume). */
   readonly rows: number;
   readonly counts: StatusCounts;
+  /** Of the skipped rows, those a do-not-call column marks (the others repeat an earlier row's phone or id). */
+  readonly doNotCall: number;
+  /**
+   * How many rows took their number from each phone column, in the mapping's order of preference: every row
+   * that went on (sent, or valid in a dry run). Shown when more than one column gave numbers. Spelled out, not
+   * named: the library's summary type mentions no type that the package does not export.
+   */
+  readonly phoneColumns: readonly { readonly column: string; readonly rows: number }[];
   /** Rows already created or skipped by an earlier run (--resume, retry): not sent again. */
   readonly alreadyDone: number;
   readonly durationMs: number;
@@ -75,6 +84,8 @@ export function formatSummary(summary: ImportSummary, retryCommand?: string): st
     `${summary.dryRun ? 'Validated' : 'Imported'} ${summary.rows} rows in ${seconds} s (${Math.round(summary.rowsPerSecond)} rows/s): ${parts.join(', ')}`,
   ];
   if (summary.alreadyDone > 0) lines.push(`${summary.alreadyDone} rows were already done by an earlier run`);
+  const phones = phoneColumnsLine(summary);
+  if (phones !== undefined) lines.push(phones);
   lines.push(...ledgerLines(summary));
   if (summary.stopped) lines.push(`Stopped: ${summary.stopped.message}`);
   lines.push(`Results: ${summary.resultsPath}`);
@@ -86,6 +97,15 @@ export function formatSummary(summary: ImportSummary, retryCommand?: string): st
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `Phone numbers from "Mobile": 12 rows, "Phone": 3 rows`, when more than one column gave numbers. */
+export function phoneColumnsLine(
+  summary: ImportSummary,
+  count: (rows: number) => string = String,
+): string | undefined {
+  if (summary.phoneColumns.length <= 1) return undefined;
+  return `Phone numbers from ${describePhoneColumns(summary.phoneColumns, count)}`;
 }
 
 export interface LedgerReport {
