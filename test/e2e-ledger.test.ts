@@ -91,6 +91,23 @@ describe('the lead ledger, night after night (SQLite)', () => {
     expect(gold).toHaveLength(100);
   }, 90_000);
 
+  it('validate --outbound tells what a night would do, against the ledger, and sends nothing', async () => {
+    const box = await start();
+    const dir = tempDir();
+    const ledger = path.join(dir, 'ledger.sqlite');
+    const input = path.join(dir, 'leads.csv');
+    writeNight(input, range(1, 100));
+    expect((await night(box, input, ledger)).code).toBe(0);
+    writeNight(input, [...range(1, 10).map(({ n }) => ({ n, plan: 'gold' })), ...range(11, 105)]);
+    box.requests.length = 0;
+    const check = await runCli(['validate', input, '--outbound', 'sandbox-outbound', '--overwrite'], {
+      NLPEARL_LEDGER: ledger,
+    });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('Would create 5, update 10, leave 90 unchanged');
+    expect(box.requests).toHaveLength(0);
+  }, 60_000);
+
   it('a file without externalIds imported twice: the second run sends no Add Lead', async () => {
     const box = await start();
     const dir = tempDir();

@@ -1,5 +1,5 @@
 import type { RowProblem } from '../pipeline/run-tally.js';
-import { phoneColumnsLine, type ImportSummary } from '../pipeline/summary.js';
+import { ledgerLines, phoneColumnsLine, type ImportSummary } from '../pipeline/summary.js';
 
 /**
  * What `validate` (and `import --dry-run`) prints on stdout: the mapping used, counts by status, the first
@@ -38,6 +38,8 @@ export function formatValidationReport(summary: ImportSummary & { readonly input
   }
   const phones = phoneColumnsLine(summary);
   if (phones !== undefined) lines.push(phones);
+  // With a ledger (validate --outbound): what a run would send, compared with what the ledger knows.
+  lines.push(...ledgerLines(summary));
   const bad = counts.invalid + counts.failed;
   if (problems.length > 0) {
     const title =
