@@ -107,12 +107,12 @@ describe('sendLead', () => {
     expect(sleeps).toEqual([250, 500]);
   });
 
-  it('tells the pacer about 429 with its Retry-After', async () => {
-    const { api } = scriptedApi([http(429, '2'), ok('lead-4')]);
+  it('tells the pacer about 429 with its Retry-After, capped as the retry delay is', async () => {
+    const { api } = scriptedApi([http(429, '2'), http(429, '86400'), ok('lead-4')]);
     const { ctx, throttles, sleeps } = context(api);
     await sendLead(body, ctx, { beforeFirstRequest: () => undefined });
-    expect(throttles).toEqual([2000]);
-    expect(sleeps).toEqual([2000]);
+    expect(throttles).toEqual([2000, DEFAULT_RETRY_POLICY.maxRetryAfterMs]);
+    expect(sleeps).toEqual([2000, DEFAULT_RETRY_POLICY.maxRetryAfterMs]);
   });
 
   it('fails a 400 at once with the API message', async () => {

@@ -4,6 +4,7 @@ import { NlpearlLeadsError } from '../errors.js';
 import type { ImportCommand, ImportFlags } from './import-command.js';
 import { exitStatusOf } from './exit-status.js';
 import type { CliIo } from './io.js';
+import { ledgerCommand } from './ledger-command.js';
 import {
   ENVIRONMENT,
   EXIT_CODES,
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
       retryCommandOptions,
       run('retry'),
     )
+    .command(ledgerCommand({ io, redactor, setExitCode: (code) => (exitCode = code) }))
     .command(sandboxCommand(io))
     .command(
       'timezones',
@@ -67,7 +69,7 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
       },
     )
     .completion('completion', 'print a bash/zsh completion script (nlpearl-leads completion >> ~/.bashrc)')
-    .demandCommand(1, 'name a command: import, validate, retry, sandbox, timezones or completion')
+    .demandCommand(1, 'name a command: import, validate, retry, ledger, sandbox, timezones or completion')
     // Not .strict(): it refuses the `completion` command itself. Extra arguments are refused by each command.
     .strictCommands()
     .strictOptions()

@@ -1,129 +1,116 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { RequestCap } from './request-cap.js';
-import { AnswerLog, DecreaseTrial } from './throttle-evidence.js';
+import { systemClock, type Clock } from './clock.js';
 
 /**
- * The pacer every HTTP attempt passes through before it is sent: a hard cap from the user (`--rate`) and an
- * adaptive rate learnt from 429s. NLPearl documents no rate limit, so we cannot be told the limit up front;
- * we discover it and stay just below it.
+ * The pacer every request passes through before it is sent: pre-flight, rows, retries, lookups and the
+ * circuit breaker's probes. NLPearl documents no rate limit, so the pace is learnt from its 429s (AIMD):
+ * - `maxPerSecond` (`--rate n`) is a hard cap: at most n grants in any 1 s + CAP_MARGIN_MS, evenly spaced.
+ * - No pace until a 429: then 90% of what the server accepted in the last second (its limit, as far as we
+ *   know), and 2% more each second the pace is kept. A burst of 429s lowers it once.
+ * - Only throttling, a share of 429s that random refusals seldom reach, lowers a pace already set, and its
+ *   Retry-After pauses every grant; in the first second of answers, only throttling starts one (no rate yet).
+ *   Other 429s only stop the climb past the limit: random ones can neither stall a run nor wear it down.
  */
 
-export interface Clock {
-  /** Milliseconds on a monotonic scale. */
-  now(): number;
-  /** Resolves after `ms`; rejects (and clears its timer) when `signal` aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
 export interface RateLimiterOptions {
-  /**
-   * Hard cap: at most this many requests in any 1-second window as the server sees them, paced evenly (the
-   * user's `--rate`; see RequestCap). Default undefined: no cap.
-   */
+  /** Hard cap: at most this many requests in any one-second window at the server (`--rate`). Default none. */
   readonly maxPerSecond?: number;
-  /** Adaptive pacing on 429s: find the server's limit and stay just below it. Default true. */
-  readonly adaptive?: boolean;
-  /** Default: `performance.now()` and `node:timers` (monotonic, so a wall-clock jump cannot stall a run). */
+  /** Default: systemClock. */
   readonly clock?: Clock;
 }
 
-const systemClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, signal === undefined ? undefined : { signal }),
-};
-
+/** The window `--rate` counts in, and the one the server's recent answers are judged over. */
 const WINDOW_MS = 1000;
-/** Longest pause a Retry-After may impose, so one odd header cannot stall a run for hours. */
-const MAX_PAUSE_MS = 60_000;
-/*
- * AIMD with a memory of where the server said stop. The aim is ≥90% of the server's limit with ≤5% of
- * requests answered 429. Two facts shape the constants:
- * - Halving (classic AIMD) swings the rate between R/2 and R: 75% on average. So on a 429 we fall to 90% of
- *   what the server *accepted* in the last second (≈ R), not of what we sent (which includes the 429s).
- * - A burst of 429s may carry a Retry-After that pauses all traffic (the sandbox sends 1 s), so what costs
- *   most is how often we hit the limit, not how deep the dip is. We climb back fast to 97% of the last limit,
- *   then creep (+0.1%/s: ≈30 s to cover the last 3%), so 429s come a few times a minute, not every few
- *   seconds. Past the last limit the probe speeds up each second, in case the limit has risen or was
- *   underestimated.
- * In simulations (test/rate-limiter.test.ts) this delivers 95–97% of the limit with 0.3–2.5% of 429s.
- */
+/** How much later than its neighbours a request may reach the server (event loop, GC pause, network). */
+const CAP_MARGIN_MS = 50;
+/** The last second's answers are counted in 10 ms slots: constant memory at any rate. */
+const SLOTS = 100;
+/** Throttling: 429s are ≥ 10% of the last second's answers (a random 5% seldom gets there)… */
+const THROTTLED_SHARE = 0.1;
+/** …and at least 20 of them (10% of a hundred answers happens by chance one time in 35). */
+const THROTTLED_MIN = 20;
+/** Pace at 90% of what the server accepted in the second it throttled us: just under its limit. */
 const DECREASE = 0.9;
-/** A burst of 429s answers requests sent before we slowed down: react to it once, not once per answer. */
-const DECREASE_EVERY_MS = 500;
-/** Time after a decrease before a 429 tells us something new about the limit: one window and a round trip. */
+/** One decrease per burst: for a window and a round trip, the 429s answer what was sent before it. */
 const SETTLE_MS = 2000;
-/** Recover at +3% of the last limit per second, up to 97% of it. */
-const RECOVER_STEP = 0.03;
-const PLATEAU = 0.97;
-/** From there, +0.1% of the last limit per second; past the limit, n × that in the n-th second. */
-const PROBE_STEP = 0.001;
-/*
- * 429s that do not depend on our rate (see throttle-evidence.ts) must neither stall the run nor wear the rate
- * down, and a fixed limit must be handled as above:
- * - Only evidence of throttling pauses all grants for the Retry-After. A sporadic 429 delays only its own row,
- *   whose retry waits the Retry-After anyway.
- * - Unpaced, a 429 starts pacing on evidence, or once answers have been coming for a second (before that,
- *   what got through "in the last second" is no rate). Paced, any 429 counts. Either way, only above the noise.
- * - Each decrease is on trial (DecreaseTrial). When slowing down did not reduce the 429 share, we undo it:
- *   paced or not, we are back where we were, and 429s at that share no longer count.
- * Against a fixed limit, the 429s vanish after a decrease, so the AIMD is unchanged; only the pauses are fewer.
- * Against random 5% 429s, pausing hardly ever starts, and pacing, if it starts, ends after one trial (7–10 s).
- */
-interface PacingState {
-  readonly allowed: number | undefined;
-  readonly ceiling: number;
-  readonly rateAtThrottle: number;
-}
+/** Climb by 2% a second: past the limit, one step is all the 429s it can cost. */
+const CLIMB_PER_SECOND = 0.02;
 
-interface Waiter {
-  readonly resolve: () => void;
-  readonly cleanup: () => void;
+/** How many events came in the last second, counted in slots: constant memory, exact to a slot. */
+class LastSecond {
+  /** The slot now filling and the SLOTS before it: the last second, and the part of a slot before it. */
+  readonly #slots = new Uint32Array(SLOTS + 1);
+  #sum = 0;
+  #slot = 0;
+
+  add(now: number): void {
+    this.count(now);
+    const index = this.#slot % this.#slots.length;
+    this.#slots[index] = (this.#slots[index] ?? 0) + 1;
+    this.#sum += 1;
+  }
+
+  count(now: number): number {
+    const slot = Math.max(this.#slot, Math.floor((now * SLOTS) / WINDOW_MS));
+    for (let s = Math.max(this.#slot + 1, slot - SLOTS); s <= slot; s += 1) {
+      const index = s % this.#slots.length;
+      this.#sum -= this.#slots[index] ?? 0;
+      this.#slots[index] = 0;
+    }
+    this.#slot = slot;
+    return this.#sum;
+  }
 }
 
 export class RateLimiter {
   readonly #clock: Clock;
-  readonly #adaptive: boolean;
-  readonly #cap: RequestCap | undefined;
-  readonly #answers = new AnswerLog();
-  readonly #waiters: Waiter[] = [];
-
-  /** The adaptive rate in requests/s; undefined until the first 429. */
-  #allowed: number | undefined;
-  /** The server's limit as far as we know: the rate it let through when it last throttled us. */
-  #ceiling = 0;
-  /** The rate we were sending at when last throttled: late answers may raise the ceiling up to it, no more. */
-  #rateAtThrottle = Infinity;
-  /** Seconds in a row the probe has been past the ceiling. */
-  #pastCeiling = 0;
-  #nextPacedAt = -Infinity;
+  readonly #cap: number | undefined;
+  /** The times of the last ⌊cap⌋ grants (at least one; none without a cap), oldest at #head. */
+  readonly #recent: Float64Array;
+  readonly #capWindowMs: number;
+  #head = 0;
+  readonly #accepted = new LastSecond();
+  readonly #throttled = new LastSecond();
+  readonly #granted = new LastSecond();
+  #firstAnswerAt = Infinity;
+  readonly #waiters: { readonly resolve: () => void; readonly cleanup: () => void }[] = [];
+  /** The adaptive pace in requests/s; undefined until the first 429 that sets it. */
+  #pace: number | undefined;
+  /** What the server accepted in the second before it last throttled us. */
+  #limit = 0;
+  #nextAt = -Infinity;
   #pausedUntil = -Infinity;
-  #lastDecreaseAt = -Infinity;
-  #lastStepAt = -Infinity;
-  /** When pacing last held a request back: we only probe upwards while the rate is what limits us. */
-  #lastHeldAt = -Infinity;
-  #trial: DecreaseTrial<PacingState> | undefined;
+  #throttledAt = -Infinity;
+  #decreasedAt = -Infinity;
+  #climbedAt = -Infinity;
   #pumping = false;
-  /** Aborts the pump's sleep, to re-plan when the rate changes or to clear the timer when nobody waits. */
+  /** Aborts the pump's sleep when the queue empties, so that no timer is left behind. */
   #wake: AbortController | undefined;
 
-  constructor(options: RateLimiterOptions = {}) {
-    const { maxPerSecond, adaptive = true, clock = systemClock } = options;
+  constructor({ maxPerSecond, clock = systemClock }: RateLimiterOptions = {}) {
+    if (maxPerSecond !== undefined && !(Number.isFinite(maxPerSecond) && maxPerSecond > 0)) {
+      throw new RangeError(`Expected maxPerSecond to be a positive number, got ${String(maxPerSecond)}`);
+    }
     this.#clock = clock;
-    this.#adaptive = adaptive;
-    this.#cap = maxPerSecond === undefined ? undefined : new RequestCap(maxPerSecond);
+    this.#cap = maxPerSecond;
+    // A fractional cap keeps "at most n in any second": 2.5/s allows 2 in any second, 0.5/s one in any 2 s.
+    const ring = maxPerSecond === undefined ? 0 : Math.max(1, Math.floor(maxPerSecond));
+    this.#recent = new Float64Array(ring).fill(-Infinity);
+    this.#capWindowMs =
+      maxPerSecond !== undefined && maxPerSecond < 1 ? WINDOW_MS / maxPerSecond : WINDOW_MS + CAP_MARGIN_MS;
   }
 
+  /** The pace allowed now in requests/s: the cap or the adaptive pace, the lower; undefined if neither. */
   get currentRate(): number | undefined {
-    const cap = this.#cap?.perSecond;
-    if (this.#allowed === undefined) return cap;
-    return cap === undefined ? this.#allowed : Math.min(this.#allowed, cap);
+    if (this.#pace === undefined) return this.#cap;
+    return Math.min(this.#pace, this.#cap ?? Infinity);
   }
 
+  /** Resolves when the next request may be sent, in call order; rejects (and leaves the queue) on abort. */
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
-    // Fast path: nobody is queued and there is room now.
-    if (this.#waiters.length === 0 && this.#earliestGrant() <= this.#clock.now()) {
-      this.#grant();
+    const now = this.#clock.now();
+    if (this.#waiters.length === 0 && this.#earliestGrant() <= now) {
+      this.#grant(now);
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
@@ -133,169 +120,93 @@ export class RateLimiter {
         if (this.#waiters.length === 0) this.#wake?.abort();
         reject(signal?.reason as Error);
       };
-      const waiter: Waiter = { resolve, cleanup: () => signal?.removeEventListener('abort', onAbort) };
+      const waiter = { resolve, cleanup: () => signal?.removeEventListener('abort', onAbort) };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.push(waiter);
-      this.#pump();
+      if (!this.#pumping) void this.#pump();
     });
   }
 
+  /**
+   * A 429. `retryAfterMs` comes parsed and capped by the caller (`parseRetryAfter` and
+   * `DEFAULT_RETRY_POLICY.maxRetryAfterMs`, in retry-policy.ts, the one place for both): it is used as given.
+   */
   onThrottled(retryAfterMs?: number): void {
     const now = this.#clock.now();
-    this.#answered(now, true);
-    const { aboveNoise, evidence } = this.#answers.assess(now);
-    if (evidence && retryAfterMs !== undefined && retryAfterMs > 0) {
-      this.#pausedUntil = Math.max(this.#pausedUntil, now + Math.min(retryAfterMs, MAX_PAUSE_MS));
-      this.#wake?.abort();
+    this.#throttled.add(now);
+    this.#firstAnswerAt = Math.min(this.#firstAnswerAt, now);
+    this.#throttledAt = now;
+    const accepted = this.#accepted.count(now);
+    const throttled = this.#throttled.count(now);
+    const throttling = throttled >= Math.max(THROTTLED_MIN, THROTTLED_SHARE * (accepted + throttled));
+    if (throttling && retryAfterMs !== undefined) {
+      this.#pausedUntil = Math.max(this.#pausedUntil, now + retryAfterMs);
     }
-    const paced = this.#allowed !== undefined;
-    const counts = aboveNoise && (paced || evidence || this.#answers.answeringFor(now) >= WINDOW_MS);
-    if (!this.#adaptive || !counts) return;
-    // No step up in a second that saw a 429.
-    this.#lastStepAt = now;
-    if (now - this.#lastDecreaseAt < DECREASE_EVERY_MS) return;
-    const trial = this.#trial;
-    if (trial === undefined) {
-      this.#trial = new DecreaseTrial(now, this.#state(), SETTLE_MS);
-      this.#decrease(now);
-    } else if (evidence && trial.settling(now)) {
-      this.#decrease(now); // a flood answering what we sent before the decrease; once settled, 429s are counted
-    }
+    // Before a second of answers, the last second's count is no rate.
+    const starts = this.#pace === undefined && now - this.#firstAnswerAt >= WINDOW_MS;
+    // A server that accepted nothing in the last second has said nothing about its rate: the pause is all.
+    if (!(throttling || starts) || now - this.#decreasedAt < SETTLE_MS || accepted < 1) return;
+    this.#limit = accepted;
+    this.#pace = Math.min(this.#pace ?? Infinity, DECREASE * accepted);
+    this.#decreasedAt = this.#climbedAt = now;
   }
 
   onSuccess(): void {
     const now = this.#clock.now();
-    this.#answered(now, false);
-    if (this.#allowed === undefined) return;
-    if (now - this.#lastDecreaseAt < WINDOW_MS) {
-      // Answers to requests sent before the 429 are still coming in: the first 429 of a burst can overtake
-      // them, so the ceiling measured at the 429 may be low. Raise it as they arrive.
-      const accepted = Math.min(this.#rateAtThrottle, this.#answers.acceptedLastSecond(now));
-      if (accepted > this.#ceiling) {
-        this.#ceiling = accepted;
-        this.#setAllowed(Math.max(this.#allowed, accepted * DECREASE));
-      }
-    }
-    if (now - this.#lastStepAt < WINDOW_MS) return;
-    this.#lastStepAt = now;
-    if (now - this.#lastHeldAt > WINDOW_MS) return; // demand is below the rate: probing would prove nothing
-    const allowed = this.#allowed;
-    const ceiling = this.#ceiling;
-    if (allowed < ceiling * PLATEAU) {
-      this.#setAllowed(Math.min(allowed + Math.max(1, ceiling * RECOVER_STEP), ceiling * PLATEAU));
-    } else {
-      if (allowed >= ceiling) this.#pastCeiling += 1;
-      this.#setAllowed(allowed + ceiling * PROBE_STEP * Math.max(1, this.#pastCeiling));
+    this.#accepted.add(now);
+    this.#firstAnswerAt = Math.min(this.#firstAnswerAt, now);
+    if (this.#pace === undefined || now - this.#climbedAt < WINDOW_MS) return;
+    this.#climbedAt = now;
+    // Only when the pace was kept (within a request), so that slow demand or a busy CPU cannot raise it past
+    // what the server has seen; past the limit, only after SETTLE_MS without a 429: it holds where refusals
+    // start.
+    const kept = this.#granted.count(now) + 1 >= this.#pace;
+    if (kept && (this.#pace < this.#limit || now - this.#throttledAt >= SETTLE_MS)) {
+      this.#pace = Math.min(this.#pace * (1 + CLIMB_PER_SECOND), this.#cap ?? Infinity);
     }
   }
 
-  /**
-   * Re-measures the limit only once we have sent at the current rate for a while: right after a decrease (or
-   * the first burst), the server's window is still full of the earlier traffic and refuses nearly everything,
-   * which says nothing about the new rate. The limit is at most what we were sending (a 429 on the plateau
-   * means the plateau was too high) and what got through, and one 429 may lower it by one step only (what got
-   * through is near zero after a long Retry-After pause). A trial's count measures it better: `measured`.
-   */
-  #decrease(now: number, measured?: number): void {
-    if (measured !== undefined) {
-      this.#rateAtThrottle = this.#allowed ?? Infinity;
-      this.#ceiling = Math.max(1, measured);
-    } else if (now - this.#lastDecreaseAt >= SETTLE_MS) {
-      this.#rateAtThrottle = this.#allowed ?? Infinity;
-      measured = Math.min(this.#rateAtThrottle, this.#answers.acceptedLastSecond(now));
-      this.#ceiling = Math.max(1, measured, this.#ceiling * DECREASE);
-    }
-    this.#setAllowed(Math.max(1, Math.min(this.#allowed ?? Infinity, this.#ceiling) * DECREASE));
-    this.#pastCeiling = 0;
-    this.#lastDecreaseAt = now;
-  }
-
-  /** Logs an answer, and follows the trial, if any, to its verdict. */
-  #answered(now: number, throttled: boolean): void {
-    this.#answers.add(now, throttled);
-    const trial = this.#trial;
-    if (trial === undefined) return;
-    const verdict = trial.answered(now, throttled);
-    if (verdict.kind === 'wait') return;
-    if (verdict.kind === 'again') {
-      trial.decreasedAgain(now + SETTLE_MS, this.#state());
-      this.#decrease(now, verdict.accepted); // the count measured the limit better than any one second
-      return;
-    }
-    this.#trial = undefined;
-    this.#answers.noise = verdict.kind === 'noise' ? verdict.share : 0;
-    if (verdict.kind === 'noise') this.#restore(verdict.undo);
-  }
-
-  #state(): PacingState {
-    return { allowed: this.#allowed, ceiling: this.#ceiling, rateAtThrottle: this.#rateAtThrottle };
-  }
-
-  #restore(state: PacingState): void {
-    ({ allowed: this.#allowed, ceiling: this.#ceiling, rateAtThrottle: this.#rateAtThrottle } = state);
-    this.#wake?.abort();
-  }
-
-  /** The user's cap always wins; re-plans a sleeping pump, whose wake-up time may have moved. */
-  #setAllowed(rate: number): void {
-    this.#allowed = Math.min(rate, this.#cap?.perSecond ?? Infinity);
-    this.#wake?.abort();
-  }
-
-  /** The earliest time the next request may start under the cap, the pause and the pacing. */
+  /** The earliest time the next request may start under the pause, the pace and the cap. */
   #earliestGrant(): number {
-    let at = this.#pausedUntil;
-    if (this.#cap !== undefined) at = Math.max(at, this.#cap.earliest());
-    if (this.#allowed !== undefined) at = Math.max(at, this.#nextPacedAt);
-    return at;
+    const capped = (this.#recent[this.#head] ?? -Infinity) + this.#capWindowMs;
+    const paced = this.currentRate === undefined ? -Infinity : this.#nextAt;
+    return Math.max(this.#pausedUntil, paced, capped);
   }
 
-  #grant(): void {
-    const now = this.#clock.now();
-    this.#cap?.granted(now);
-    if (this.#allowed !== undefined) {
-      const interval = WINDOW_MS / this.#allowed;
-      // Evenly spaced grants: a burst of r at the top of each second is what trips a server's throttle. A
-      // timer that fires late may catch up by less than one interval, so jitter does not lower the average
-      // rate; after an idle spell the schedule starts afresh instead of bursting.
-      this.#nextPacedAt = (this.#nextPacedAt < now - interval ? now : this.#nextPacedAt) + interval;
+  #grant(now: number): void {
+    this.#granted.add(now);
+    const rate = this.currentRate;
+    if (rate !== undefined) {
+      // Evenly spaced: a burst at the top of each second is what trips a server's count. A timer that fires
+      // late catches up by less than one interval; after an idle spell the schedule starts afresh.
+      const interval = WINDOW_MS / rate;
+      this.#nextAt = (this.#nextAt < now - interval ? now : this.#nextAt) + interval;
+    }
+    if (this.#recent.length > 0) {
+      this.#recent[this.#head] = now;
+      this.#head = (this.#head + 1) % this.#recent.length;
     }
   }
 
-  /** Serves waiters in order, sleeping until each may start. Runs only while someone waits. */
-  #pump(): void {
-    if (this.#pumping) return;
+  /** Serves waiters in order, sleeping until each may start; runs only while someone waits. */
+  async #pump(): Promise<void> {
     this.#pumping = true;
-    void this.#run();
-  }
-
-  async #run(): Promise<void> {
-    // `finally` runs in the same tick as the last look at the queue, so a later waiter starts a new pump.
-    try {
-      while (this.#waiters.length > 0) {
-        const now = this.#clock.now();
-        const at = this.#earliestGrant();
-        if (at <= now) {
-          const waiter = this.#waiters.shift();
-          if (waiter === undefined) break;
-          waiter.cleanup();
-          this.#grant();
-          waiter.resolve();
-          continue;
-        }
-        if (this.#allowed !== undefined && at === this.#nextPacedAt) this.#lastHeldAt = now;
-        const wake = new AbortController();
-        this.#wake = wake;
-        try {
-          await this.#clock.sleep(at - now, wake.signal);
-        } catch {
-          // Woken early: the rate changed or the queue emptied. Plan again.
-        } finally {
-          this.#wake = undefined;
-        }
+    while (this.#waiters.length > 0) {
+      const now = this.#clock.now();
+      const at = this.#earliestGrant();
+      if (at <= now) {
+        const waiter = this.#waiters.shift();
+        waiter?.cleanup();
+        this.#grant(now);
+        waiter?.resolve();
+        continue;
       }
-    } finally {
-      this.#pumping = false;
+      this.#wake = new AbortController();
+      // Woken early when the queue empties: the loop looks again.
+      await this.#clock.sleep(at - now, this.#wake.signal).catch(() => undefined);
+      this.#wake = undefined;
     }
+    // In the same tick as the last look at the queue: a later waiter starts a new pump.
+    this.#pumping = false;
   }
 }
