@@ -1,5 +1,4 @@
 /** The types of postgres-cluster.js (plain JavaScript, shared with the benchmark). */
-export declare const PASSWORD_ROLE: string;
 
 export declare function findPostgresBin(): string | undefined;
 
@@ -21,5 +20,5 @@ export declare function clusterUrl(
 export declare function createDatabase(
   socketDir: string,
   name: string,
-  options?: { password?: string },
+  options?: { password?: string; grant?: boolean },
 ): Promise<string>;

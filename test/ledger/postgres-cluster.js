@@ -9,8 +9,8 @@ import path from 'node:path';
 import pg from 'pg';
 
 const PREFIX = 'nlpearl-leads-pg-';
-/** A role that logs in with a password (scram-sha-256), for the tests of credentials; every other role is trusted. */
-export const PASSWORD_ROLE = 'ledger_pw';
+/** Its members log in with a password (scram-sha-256), for the tests of credentials; other roles are trusted. */
+const PASSWORD_GROUP = 'password_users';
 const TIMEOUT_MS = 60_000;
 
 /**
@@ -105,7 +105,7 @@ export async function startCluster({ bin = findPostgresBin(), durable = false } 
     ]);
     fs.writeFileSync(
       path.join(data, 'pg_hba.conf'),
-      `local all ${PASSWORD_ROLE} scram-sha-256\nlocal all all trust\n`,
+      `local all +${PASSWORD_GROUP} scram-sha-256\nlocal all all trust\n`,
     );
     const settings = [`-k ${dir}`, "-c listen_addresses=''", '-c max_connections=300'];
     if (!durable) settings.push('-c fsync=off', '-c full_page_writes=off');
@@ -120,6 +120,7 @@ export async function startCluster({ bin = findPostgresBin(), durable = false } 
       '-w',
       'start',
     ]);
+    await superuser(dir, (client) => client.query(`CREATE ROLE ${PASSWORD_GROUP} NOLOGIN`));
   } catch (error) {
     stop();
     throw error;
@@ -133,22 +134,27 @@ export function clusterUrl(socketDir, database, { role = 'postgres', password } 
   return `postgres://${user}@localhost/${database}?host=${encodeURIComponent(socketDir)}`;
 }
 
-/** Creates an empty database (and the password role, once); resolves with its name. */
-export async function createDatabase(socketDir, name, { password } = {}) {
+async function superuser(socketDir, fn) {
   const client = new pg.Client({ host: socketDir, user: 'postgres', database: 'postgres' });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
-    if (password !== undefined) {
-      const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [PASSWORD_ROLE]);
-      const escaped = password.replaceAll("'", "''");
-      await client.query(
-        `${role.rowCount === 0 ? 'CREATE' : 'ALTER'} ROLE ${PASSWORD_ROLE} LOGIN PASSWORD '${escaped}'`,
-      );
-      await client.query(`GRANT ALL ON DATABASE ${name} TO ${PASSWORD_ROLE}`);
-    }
-    return name;
+    return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Creates an empty database; resolves with its name. With `password`, also a role of its own, `<name>_user`,
+ * that must log in with it, and may create in the database unless `grant` is false.
+ */
+export async function createDatabase(socketDir, name, { password, grant = true } = {}) {
+  await superuser(socketDir, async (client) => {
+    await client.query(`CREATE DATABASE ${name}`);
+    if (password === undefined) return;
+    const escaped = password.replaceAll("'", "''");
+    await client.query(`CREATE ROLE ${name}_user LOGIN PASSWORD '${escaped}' IN ROLE ${PASSWORD_GROUP}`);
+    if (grant) await client.query(`GRANT ALL ON DATABASE ${name} TO ${name}_user`);
+  });
+  return name;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { inject } from 'vitest';
 import { resolveLedgerLocation, type LedgerLocation } from '../../src/ledger/location.js';
-import { clusterUrl, createDatabase, PASSWORD_ROLE } from './postgres-cluster.js';
+import { clusterUrl, createDatabase } from './postgres-cluster.js';
 
 /** The test cluster's socket folder (postgres-global-setup.ts), or undefined where PostgreSQL is missing. */
 export const postgresSocket: string | undefined = inject('postgresSocket');
@@ -11,11 +11,11 @@ let made = 0;
 /**
  * A new, empty database in the test cluster, named after the test file and this worker, so that every test
  * file (and every test that wants one) has its own. Resolves with its URL; with `password`, the URL of a role
- * that must give it.
+ * of its own that must give it (and may create in it unless `grant` is false).
  */
 export async function newPostgresDatabase(
   testFile: string,
-  options: { password?: string } = {},
+  options: { password?: string; grant?: boolean } = {},
 ): Promise<string> {
   if (postgresSocket === undefined)
     throw new Error('no PostgreSQL test cluster: see postgres-global-setup.ts');
@@ -27,7 +27,7 @@ export async function newPostgresDatabase(
   return clusterUrl(
     postgresSocket,
     name,
-    options.password === undefined ? {} : { role: PASSWORD_ROLE, password: options.password },
+    options.password === undefined ? {} : { role: `${name}_user`, password: options.password },
   );
 }
 
