@@ -40,12 +40,16 @@ export class PgConnection {
   constructor(url: string, location: string) {
     this.#url = url;
     this.location = location;
-    this.#pool = new pg.Pool({ ...clientConfig(url), max: POOL_SIZE, allowExitOnIdle: true });
+    this.#pool = new pg.Pool({
+      ...clientConfig(url),
+      max: POOL_SIZE,
+      allowExitOnIdle: true,
+      // pg-pool awaits what this returns before the connection serves its first query (@types/pg says void).
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises
+      onConnect: (client) => client.query(`SET search_path = ${SCHEMA}`),
+    });
     // An idle connection the server closed: the pool drops it, and the next query opens another.
     this.#pool.on('error', () => undefined);
-    this.#pool.on('connect', (client) => {
-      client.query(`SET search_path = ${SCHEMA}`).catch(() => undefined);
-    });
     this.#writes = createWriteBatcher<PgWrite, unknown>((ops) => this.#commit(ops));
   }
 

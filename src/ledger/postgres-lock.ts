@@ -89,21 +89,27 @@ export class PgLocks {
     taken = true;
     if (takenOver !== undefined) options.warn(takeoverWarning(location, takenOver.held, takenOver.reason));
     if (gone !== undefined) loseOnce(goneWarning(location, outbound, gone));
-    timer.heartbeat = startHeartbeat(
-      async () => {
+    // One query at a time on the lock's connection: a beat still out when the next is due, or at release, is
+    // waited for rather than overlapped.
+    let beating: Promise<boolean> | undefined;
+    const beat = async () => {
+      try {
         if (gone !== undefined) return false;
-        try {
-          const beat = await client.query(
-            'UPDATE locks SET heartbeat_at = $1 WHERE outbound = $2 AND token = $3',
-            [this.#context.now(), outbound, token],
-          );
-          return (beat.rowCount ?? 0) > 0;
-        } catch (error) {
-          if (!endsSession(error)) throw error;
-          onGone(error as Error);
-          return false;
-        }
-      },
+        const updated = await client.query(
+          'UPDATE locks SET heartbeat_at = $1 WHERE outbound = $2 AND token = $3',
+          [this.#context.now(), outbound, token],
+        );
+        return (updated.rowCount ?? 0) > 0;
+      } catch (error) {
+        if (!endsSession(error)) throw error;
+        onGone(error as Error);
+        return false;
+      } finally {
+        beating = undefined;
+      }
+    };
+    timer.heartbeat = startHeartbeat(
+      () => (beating === undefined ? (beating = beat()) : Promise.resolve(true)),
       options.lockHeartbeatMs ?? DEFAULT_LOCK_HEARTBEAT_MS,
       () => loseOnce(lostWarning(location, outbound)),
       (error) => {
@@ -123,6 +129,7 @@ export class PgLocks {
         released = true;
         timer.heartbeat?.stop();
         this.#held.delete(handle);
+        await beating?.catch(() => undefined);
         if (gone === undefined) {
           await client
             .query('DELETE FROM locks WHERE outbound = $1 AND token = $2', [outbound, token])
