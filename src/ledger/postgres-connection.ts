@@ -59,11 +59,11 @@ export class PgConnection {
     return this.#writes.add(op) as Promise<T>;
   }
 
-  /** One query on a pooled connection, outside the write batches. */
-  async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]> {
+  /** One query on a pooled connection, outside the write batches; `name` prepares it once per connection. */
+  async query<R extends pg.QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<R[]> {
     if (this.#closed) throw this.closedError();
     try {
-      return (await this.#pool.query<R>(text, values)).rows;
+      return (await this.#pool.query<R>({ text, values, ...(name === undefined ? {} : { name }) })).rows;
     } catch (error) {
       throw ledgerErrorFromPg(error, this.location);
     }

@@ -10,7 +10,7 @@ export async function importPgRuns(tx: Tx, runs: readonly RunRecord[]): Promise<
   const input = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[],
     $7::timestamptz[], $8::jsonb[], $9::int[]) WITH ORDINALITY
     AS t(command, outbound, source, input_path, input_size, started_at, ended_at, counts, exit_status, i)`;
-  const same = 'r.outbound = t.outbound AND r.command = t.command AND r.started_at = t.started_at';
+  const same = `r.outbound = t.outbound COLLATE "C" AND r.command = t.command AND r.started_at = t.started_at`;
   const values = [
     runs.map((run) => run.command),
     runs.map((run) => run.outbound),

@@ -20,7 +20,8 @@ export async function recordPgPulled(
   const page = `(SELECT DISTINCT ON (key) key, key_kind, phone, lead_id
     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(key, key_kind, phone, lead_id, i)
     ORDER BY key, i) AS p`;
-  const known = `e.outbound_id = $1 AND e.key = p.key`;
+  // `= ANY` too: the index serves it whatever the planner's statistics say (see postgres-writes.ts).
+  const known = `e.outbound_id = $1 AND e.key = p.key COLLATE "C" AND e.key = ANY($2::text[])`;
   const added = await tx.query(
     `INSERT INTO entries (outbound_id, key, key_kind, phone, lead_id, state)
      SELECT $1, key, key_kind, phone, lead_id, 'pulled' FROM ${page} ON CONFLICT DO NOTHING`,

@@ -24,7 +24,8 @@ export const LOCK_CLASS = 0x4e4c6c64;
 export const ACQUIRE_CLASS = LOCK_CLASS + 1;
 
 // Keys and names compare byte by byte (COLLATE "C"), as in SQLite: the same order on every server, whatever
-// its locale, and keyset pages that the primary key's index serves.
+// its locale, and keyset pages that the primary key's index serves. A query that joins them with values of
+// its own (unnest of an array) says COLLATE "C" there too: with two collations the index cannot serve the join.
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { LeadInRun } from './types.js';
+import { writeRowGroups, type IdOf } from './postgres-row-sql.js';
 import type { Settled } from './write-batch.js';
 
 /** A per-row write of the pipeline: the hot path, written many rows to one statement. */
@@ -76,37 +77,15 @@ export class PgNames {
   }
 }
 
-const COLUMNS = `outbound_id, key, key_kind, phone, lead_id, body_hash, state, source_id, created_run, first_run, last_run`;
-const ROWS = `unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[])
-  AS t(o, k, kk, p, s, r, l, h)`;
-/** Every write of a row seen in a run: who it is, which source fed it last, and when. */
-const SEEN = `key_kind = excluded.key_kind, phone = excluded.phone, source_id = excluded.source_id,
-  first_run = coalesce(e.first_run, excluded.first_run), last_run = excluded.last_run`;
-const UPSERT = `INSERT INTO entries AS e (${COLUMNS}) SELECT`;
-const ON_KEY = `FROM ${ROWS} ON CONFLICT (outbound_id, key) DO UPDATE SET`;
-
-/** The statement of each kind of row write, for any number of rows (as arrays, one element a row). */
-const ROW_SQL = {
-  sending: `${UPSERT} o, k, kk, p, NULL, NULL, 'sending', s, r, r, r ${ON_KEY} state = 'sending',
-    lead_id = NULL, body_hash = NULL, created_run = excluded.created_run, ${SEEN}`,
-  created: `${UPSERT} o, k, kk, p, l, h, 'created', s, r, r, r ${ON_KEY} state = 'created',
-    lead_id = excluded.lead_id, body_hash = excluded.body_hash,
-    created_run = coalesce(e.created_run, excluded.created_run), ${SEEN}`,
-  updated: `${UPSERT} o, k, kk, p, l, h, 'updated', s, NULL, r, r ${ON_KEY} state = 'updated',
-    lead_id = coalesce(excluded.lead_id, e.lead_id), body_hash = excluded.body_hash, ${SEEN}`,
-  seen: `UPDATE entries e SET source_id = t.s, first_run = coalesce(e.first_run, t.r), last_run = t.r
-    FROM ${ROWS} WHERE e.outbound_id = t.o AND e.key = t.k`,
-  cancel: `DELETE FROM entries e USING ${ROWS}
-    WHERE e.outbound_id = t.o AND e.key = t.k AND e.state = 'sending'`,
-} as const;
-
-type Part = { kind: 'rows'; writes: RowWrite[] } | { kind: 'tx'; write: TxWrite };
+/** A statement's worth of row writes (groups of one kind each), or another write. */
+type Part = { kind: 'rows'; groups: RowWrite[][] } | { kind: 'tx'; write: TxWrite };
 
 /**
- * Writes one batch: consecutive row writes of one kind become one statement (a key twice starts another, as
- * one statement may not change a row twice), every other write runs in a savepoint. A batch that is one
- * statement over known names needs no transaction of its own. A failed savepoint fails its write alone;
- * anything else rolls the whole batch back, and is thrown.
+ * Writes one batch. Row writes of distinct keys commute, so a batch of nothing else is one statement whatever
+ * its order (postgres-row-sql.ts); over names already known, it needs no transaction of its own. Otherwise the
+ * batch keeps its order in one transaction: consecutive row writes of one kind make one statement (a key twice
+ * starts another), every other write runs in a savepoint. A failed savepoint fails its write alone; anything
+ * else rolls the whole batch back, and is thrown.
  */
 export async function commitWrites(
   client: pg.ClientBase,
@@ -114,17 +93,20 @@ export async function commitWrites(
   names: PgNames,
   asLedgerError: (error: unknown) => Error,
 ): Promise<Settled<unknown>[]> {
-  const parts = partsOf(writes);
   const rows = writes.filter((write): write is RowWrite => write.kind !== 'tx');
+  const distinct = new Set(rows.map(rowKey)).size === rows.length;
+  const parts: Part[] =
+    rows.length === writes.length && distinct ? [{ kind: 'rows', groups: byKind(rows) }] : partsOf(writes);
   // A cancel needs no outbound of its own: one the ledger never knew has nothing to forget.
   const outboundNames = rows.flatMap((write) => (write.kind === 'cancel' ? [] : [write.lead.outbound]));
   const cancelNames = rows.flatMap((write) => (write.kind === 'cancel' ? [write.outbound] : []));
   const sourceNames = rows.flatMap((write) => (write.kind === 'cancel' ? [] : [write.lead.source]));
-  const known = (table: NameTable, list: string[]) => list.every((name) => names.cached(table, name));
-  const allKnown = [...outboundNames, ...cancelNames];
-  if (parts.length === 1 && parts[0]?.kind === 'rows' && known('outbounds', allKnown)) {
+  const cached: IdOf = (table, name) => names.cached(table, name) ?? null;
+  const known = (table: NameTable, list: string[]) => list.every((name) => cached(table, name) !== null);
+  const only = parts.length === 1 ? parts[0] : undefined;
+  if (only?.kind === 'rows' && known('outbounds', [...outboundNames, ...cancelNames])) {
     if (known('sources', sourceNames)) {
-      await writeRows(client, parts[0].writes, names, new Map(), new Map());
+      await writeRowGroups(client, only.groups, cached);
       return writes.map(() => ({ ok: true, value: undefined }));
     }
   }
@@ -139,8 +121,10 @@ export async function commitWrites(
     const outcomes: Settled<unknown>[] = [];
     for (const part of parts) {
       if (part.kind === 'rows') {
-        await writeRows(client, part.writes, names, outbounds, sources);
-        for (const _ of part.writes) outcomes.push({ ok: true, value: undefined });
+        const idOf: IdOf = (table, name) =>
+          (table === 'outbounds' ? outbounds : sources).get(name) ?? cached(table, name);
+        await writeRowGroups(client, part.groups, idOf);
+        for (const group of part.groups) for (const _ of group) outcomes.push({ ok: true, value: undefined });
         continue;
       }
       // A write alone in its batch needs no savepoint: the transaction is its own.
@@ -182,14 +166,19 @@ export async function commitWrites(
   }
 }
 
-function outboundOf(write: RowWrite): string {
-  return write.kind === 'cancel' ? write.outbound : write.lead.outbound;
+function rowKey(write: RowWrite): string {
+  return write.kind === 'cancel'
+    ? `${write.outbound}\u0000${write.key}`
+    : `${write.lead.outbound}\u0000${write.lead.key}`;
 }
 
-function keyOf(write: RowWrite): string {
-  return write.kind === 'cancel' ? write.key : write.lead.key;
+function byKind(rows: readonly RowWrite[]): RowWrite[][] {
+  const groups = new Map<RowWrite['kind'], RowWrite[]>();
+  for (const write of rows) groups.set(write.kind, [...(groups.get(write.kind) ?? []), write]);
+  return [...groups.values()];
 }
 
+/** The batch in its order: consecutive row writes of one kind and distinct keys share a statement. */
 function partsOf(writes: readonly PgWrite[]): Part[] {
   const parts: Part[] = [];
   let keys = new Set<string>();
@@ -199,48 +188,14 @@ function partsOf(writes: readonly PgWrite[]): Part[] {
       continue;
     }
     const last = parts.at(-1);
-    const key = `${outboundOf(write)}\u0000${keyOf(write)}`;
-    if (last?.kind === 'rows' && last.writes[0]?.kind === write.kind && !keys.has(key)) {
-      last.writes.push(write);
-    } else {
-      parts.push({ kind: 'rows', writes: [write] });
+    const group = last?.kind === 'rows' ? last.groups[0] : undefined;
+    const key = rowKey(write);
+    if (group !== undefined && group[0]?.kind === write.kind && !keys.has(key)) group.push(write);
+    else {
+      parts.push({ kind: 'rows', groups: [[write]] });
       keys = new Set();
     }
     keys.add(key);
   }
   return parts;
-}
-
-async function writeRows(
-  client: pg.ClientBase,
-  writes: readonly RowWrite[],
-  names: PgNames,
-  outbounds: ReadonlyMap<string, number>,
-  sources: ReadonlyMap<string, number>,
-): Promise<void> {
-  const idOf = (table: NameTable, ids: ReadonlyMap<string, number>, name: string) =>
-    ids.get(name) ?? names.cached(table, name) ?? null;
-  const columns: unknown[][] = [[], [], [], [], [], [], [], []];
-  for (const write of writes) {
-    const outboundId = idOf('outbounds', outbounds, outboundOf(write));
-    // A cancel of an outbound this ledger never knew has nothing to forget.
-    if (outboundId === null) continue;
-    const lead = write.kind === 'cancel' ? undefined : write.lead;
-    const [leadId, bodyHash] =
-      write.kind === 'created' || write.kind === 'updated' ? [write.leadId, write.bodyHash] : [null, null];
-    const values = [
-      outboundId,
-      keyOf(write),
-      lead?.keyKind ?? null,
-      lead?.phone ?? null,
-      lead === undefined ? null : idOf('sources', sources, lead.source),
-      lead?.runId ?? null,
-      leadId,
-      bodyHash,
-    ];
-    values.forEach((value, index) => columns[index]?.push(value));
-  }
-  const kind = writes[0]?.kind;
-  if (kind === undefined || columns[0]?.length === 0) return;
-  await client.query(ROW_SQL[kind], columns);
 }
