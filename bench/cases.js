@@ -1,5 +1,6 @@
 import path from 'node:path';
 // The cases of `npm run bench` (bench/run.js), each against its own sandbox process; see BENCHMARKS.md.
+import { withPostgres } from './postgres.js';
 import { peakRssKb } from './processes.js';
 
 /**
@@ -181,5 +182,51 @@ export function benchCases({ SIZES, importRows, plainLoop, withSandbox, tmp }) {
           },
         ];
       }),
+    7: () =>
+      withSandbox({ latencyMs: 0 }, (sandbox) =>
+        withPostgres(async (pg) => {
+          // The same rows with a new SQLite ledger, a new PostgreSQL one, and no importer at all (got alone).
+          await plainLoop(sandbox, SIZES.warmUp, 32); // warms the sandbox's JIT, so no measured run pays for it
+          const sqlite = await importRows(sandbox, SIZES.own, { concurrency: 32 });
+          await sandbox.reset();
+          const postgres = await importRows(sandbox, SIZES.own, {
+            concurrency: 32,
+            ledger: await pg.newLedger(),
+          });
+          await sandbox.reset();
+          const loop = await plainLoop(sandbox, SIZES.own, 32);
+          const ceiling = `${Math.round(loop.rowsPerSecond)} (plain loop)`;
+          const ratio = (run) => run.rowsPerSecond / loop.rowsPerSecond;
+          return [
+            {
+              name: '7. plain got + p-limit loop, 0 ms, c=32',
+              ...loop,
+              ceiling: '—',
+              ratio: undefined,
+              server: '',
+              target: 'reference',
+              met: undefined,
+            },
+            {
+              name: '7. importer, SQLite ledger, 0 ms, c=32',
+              ...sqlite,
+              ceiling,
+              ratio: ratio(sqlite),
+              server: `ledger ${(sqlite.ledgerBytes / 1e6).toFixed(1)} MB`,
+              target: 'for comparison',
+              met: undefined,
+            },
+            {
+              name: '7. importer, PostgreSQL ledger, 0 ms, c=32',
+              ...postgres,
+              ceiling,
+              ratio: ratio(postgres),
+              server: 'PostgreSQL on this machine, fsync on, Unix socket',
+              target: '≥ 80% of plain loop',
+              met: ratio(postgres) >= 0.8,
+            },
+          ];
+        }),
+      ),
   };
 }

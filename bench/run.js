@@ -1,6 +1,7 @@
 // `npm run bench`: throughput and memory at scale. Needs `npm run build` first.
 //
 //   node bench/run.js [--case N]... [--quick] [--settle load] [--json file] [--keep]
+// Case 7 (a PostgreSQL ledger) starts its own PostgreSQL cluster, as the tests do: it needs PostgreSQL installed.
 // Each case starts its own sandbox process on 127.0.0.1 and runs the importer as a user would (dist/bin.js
 // import), under GNU time for CPU and peak RSS. The table goes to stdout (Markdown), progress to stderr.
 import fs from 'node:fs';
@@ -10,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { benchCases } from './cases.js';
 import { leadBody, writeLeadsCsv } from './generate.js';
+import { stopClusters } from './postgres.js';
 import { figures, table } from './report.js';
 import { pathToFileURL } from 'node:url';
 import {
@@ -233,6 +235,7 @@ const removeSnapshot = snapshotDist();
 /** Synchronous, so that it also runs on 'exit' after an uncaught error (such as EPIPE on a closed pipe). */
 const cleanUp = () => {
   killRunning();
+  stopClusters();
   removeSnapshot();
   if (!values.keep) fs.rmSync(tmp, { recursive: true, force: true });
 };

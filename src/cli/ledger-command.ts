@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { LOG_LEVELS } from '../options/import-options.js';
 import type { LedgerFlags, LedgerSubcommand } from './ledger-actions.js';
 import type { CliIo } from './io.js';
+import { ledgerCopyCommand } from './ledger-copy.js';
 import type { Redactor } from './secrets.js';
 
 /*
@@ -28,7 +29,8 @@ export function ledgerCommand(context: LedgerCommandContext): CommandModule {
   };
   return {
     command: 'ledger',
-    describe: 'see the lead ledger (show, runs, export), pull a campaign into it, or forget an outbound',
+    describe:
+      'see the lead ledger (show, runs, export), pull a campaign into it, forget an outbound, or copy it (copy)',
     builder: (y: Argv) =>
       y
         .option('ledger', {
@@ -107,7 +109,8 @@ export function ledgerCommand(context: LedgerCommandContext): CommandModule {
             }),
           run('forget'),
         )
-        .demandCommand(1, 'name a ledger command: show, runs, export, pull or forget')
+        .command(ledgerCopyCommand(context))
+        .demandCommand(1, 'name a ledger command: show, runs, export, pull, forget or copy')
         .example([
           ['$0 ledger show', ''],
           [`$0 ledger runs --outbound ${OUTBOUND} --limit 5`, ''],

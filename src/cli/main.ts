@@ -5,6 +5,7 @@ import type { ImportCommand, ImportFlags } from './import-command.js';
 import { exitStatusOf } from './exit-status.js';
 import type { CliIo } from './io.js';
 import { ledgerCommand } from './ledger-command.js';
+import { postgresSecrets } from '../ledger/postgres-secrets.js';
 import {
   ENVIRONMENT,
   EXIT_CODES,
@@ -19,6 +20,9 @@ import { Redactor } from './secrets.js';
 export async function main(argv: readonly string[], processIo: CliIo): Promise<number> {
   // Every byte written from here on goes through the redactor, whatever writes it.
   const redactor = Redactor.fromEnv(processIo.env);
+  // And the password of a PostgreSQL ledger, in --ledger, ledger copy's --from and --to, or NLPEARL_LEDGER.
+  for (const value of [processIo.env.NLPEARL_LEDGER, ...argv])
+    for (const secret of postgresSecrets(value)) redactor.add(secret);
   const io: CliIo = {
     ...processIo,
     stdout: redactor.wrap(processIo.stdout),

@@ -13,6 +13,7 @@ import type { CommandName, FlagValues, MergedValues, OptionSpec } from '../optio
 import { numberSchema } from '../options/value-schema.js';
 import { expectedNumber, flagName } from '../options/yargs-flag.js';
 import { resolveLedgerLocation } from '../ledger/location.js';
+import { postgresSecrets } from '../ledger/postgres-secrets.js';
 import { readTextFile } from './read-text-file.js';
 import { resolveToken, type Redactor } from './secrets.js';
 
@@ -73,6 +74,9 @@ export function resolveSettings(
     ...(dryRun === undefined ? {} : { dryRun }),
     ledger: ledgerSetting(merged.ledger, env, command !== 'validate' || merged.outbound !== undefined),
   };
+  // A config file's postgres:// URL may hold a password: no output may show it (main knows flags and env).
+  if (typeof options.ledger === 'string')
+    for (const secret of postgresSecrets(options.ledger)) redactor.add(secret);
 
   let tokenSource: string | undefined;
   if (dryRun !== true) {

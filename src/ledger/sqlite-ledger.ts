@@ -1,5 +1,6 @@
 import { checkLeadInRun, checkPulledLead, checkRunId, checkText } from './input-checks.js';
 import { SqliteConnection } from './sqlite-connection.js';
+import { importSqliteEntries, importSqliteRuns } from './sqlite-import.js';
 import { SqliteLocks } from './sqlite-lock.js';
 import { openSqliteFile } from './sqlite-open.js';
 import { countsOf, runRecord, SqliteNames } from './sqlite-rows.js';
@@ -284,6 +285,14 @@ class SqliteLedger implements Ledger {
         locks: this.#locks.list(),
       };
     });
+  }
+
+  async importRuns(runs: readonly RunRecord[]): Promise<number[]> {
+    return this.#conn.write(this.#conn.atomic(() => importSqliteRuns(this.#sql, runs)));
+  }
+
+  async importEntries(entries: readonly LedgerEntry[]): Promise<number> {
+    return this.#conn.write(this.#conn.atomic(() => importSqliteEntries(this.#sql, this.#names, entries)));
   }
 
   async close(): Promise<void> {

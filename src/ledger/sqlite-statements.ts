@@ -144,12 +144,23 @@ export function prepareStatements(db: Database.Database) {
       `SELECT ${ENTRY} FROM entries WHERE outbound_id = ? AND key > ? ORDER BY key LIMIT ${PAGE}`,
     ),
     forget: prepare<[number]>('DELETE FROM entries WHERE outbound_id = ?'),
+    importEntry: prepare<[EntryRow]>(
+      `INSERT INTO entries (${ENTRY}) VALUES (@outbound_id, @key, @key_kind, @phone, @lead_id, @body_hash, @state,
+         @source_id, @created_run, @first_run, @last_run) ON CONFLICT (outbound_id, key) DO NOTHING`,
+    ),
 
     startRun: prepare<[RunCommand, string, string | null, string | null, number | null, string]>(
       `INSERT INTO runs (command, outbound, source, input_path, input_size, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     finishRun: prepare<[string, string, number, number]>(
       'UPDATE runs SET ended_at = ?, counts = ?, exit_status = ? WHERE id = ?',
+    ),
+    importRun: prepare<[Omit<RunRow, 'id'>]>(
+      `INSERT INTO runs (command, outbound, source, input_path, input_size, started_at, ended_at, counts, exit_status)
+       VALUES (@command, @outbound, @source, @input_path, @input_size, @started_at, @ended_at, @counts, @exit_status)`,
+    ),
+    findRun: prepare<[string, string, string], { id: number | null }>(
+      'SELECT min(id) AS id FROM runs WHERE outbound = ? AND command = ? AND started_at = ?',
     ),
     getRun: prepare<[number], RunRow>('SELECT * FROM runs WHERE id = ?'),
     listRuns: prepare<[number], RunRow>('SELECT * FROM runs ORDER BY id DESC LIMIT ?'),

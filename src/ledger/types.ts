@@ -1,7 +1,7 @@
 /**
  * The lead ledger: what this tool has sent to each outbound campaign across runs, so that a lead is added once
  * whatever the order of tonight's export, a changed lead is updated, and leads gone from the export are found.
- * One interface, one small file per backend (SQLite today, PostgreSQL next); the pipeline never knows which.
+ * One interface, one small set of files per backend (sqlite-*.ts, postgres-*.ts); the pipeline never knows which.
  *
  * Every method returns a promise, even where the backend is synchronous, so that a networked backend fits.
  */
@@ -249,6 +249,21 @@ export interface Ledger {
 
   /** Outbounds with their counts by state, the recent runs, and the locks held. */
   describe(): Promise<LedgerDescription>;
+
+  /**
+   * Records runs of another ledger as they were (`ledger copy`), in one transaction and in the order given, so
+   * their ids here grow as theirs did. A run this ledger already holds (the same outbound, command and start) is
+   * not added again, so a copy that stopped part-way can be run again.
+   * @returns each run's id in this ledger, in the order given.
+   */
+  importRuns(runs: readonly RunRecord[]): Promise<number[]>;
+
+  /**
+   * Writes entries of another ledger as they are (state, leadId, hash, source and runs, whose ids must be this
+   * ledger's), in one transaction (`ledger copy`). An entry whose outbound and key this ledger already holds is
+   * left as it is. @returns how many were written.
+   */
+  importEntries(entries: readonly LedgerEntry[]): Promise<number>;
 
   /** Commits what is pending, releases the locks still held, and closes. Calling it again does nothing. */
   close(): Promise<void>;

@@ -2,7 +2,9 @@
  * Gathers the writes of one event-loop turn into one transaction. `add` queues a write and resolves with its
  * result once the transaction holding it has committed; the batch is committed on `setImmediate`, after every
  * answer that arrived in this turn's I/O phase has started its next row, so N rows sent concurrently cost one
- * commit, not N. Batches commit one after another, in the order their writes were added.
+ * commit, not N. Batches commit one after another, in the order their writes were added. A batch is cut when
+ * its turn to commit comes, so the writes that arrive while an asynchronous commit (a database server) is under
+ * way share the next commit instead of waiting in line for one each.
  */
 export interface WriteBatcher<Op, Result> {
   add(op: Op): Promise<Result>;
@@ -29,6 +31,8 @@ export function createWriteBatcher<Op, Result>(
   }
   let queue: Queued[] = [];
   let scheduled = false;
+  /** A batch is waiting for the one before it: writes queued meanwhile join it. */
+  let waiting = false;
   let tail: Promise<void> = Promise.resolve();
 
   const runBatch = async (batch: readonly Queued[]): Promise<void> => {
@@ -47,10 +51,14 @@ export function createWriteBatcher<Op, Result>(
 
   const flush = (): Promise<void> => {
     scheduled = false;
-    if (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      tail = tail.then(() => runBatch(batch));
+    if (queue.length > 0 && !waiting) {
+      waiting = true;
+      tail = tail.then(() => {
+        waiting = false;
+        const batch = queue;
+        queue = [];
+        return runBatch(batch);
+      });
     }
     return tail;
   };

@@ -5,6 +5,7 @@ import type { KeyKind, LeadInRun, Ledger, LedgerEntry, LedgerOptions } from '../
 import { absentAndPullTests } from './suite-absent-pull.js';
 import { durabilityTests } from './suite-durability.js';
 import { entryTests } from './suite-entries.js';
+import { importTests } from './suite-import.js';
 import { lockTests } from './suite-locks.js';
 import { runTests } from './suite-runs.js';
 
@@ -22,15 +23,21 @@ export interface SuiteContext {
  * The behaviour every ledger backend must have, run against one backend: `sqlite-ledger.test.ts` runs it on a
  * file, a PostgreSQL backend runs it on a database. The suite opens ledgers only through `openLedger`, so a
  * child process (the crash test) can open the same ledger from the same location.
- * @param newLocation a fresh, empty ledger for one test
+ * @param newLocation a fresh, empty ledger for one test (a database server's backend may create it first)
  */
-export function describeLedger(name: string, newLocation: () => LedgerLocation): void {
+export function describeLedger(
+  name: string,
+  newLocation: () => LedgerLocation | Promise<LedgerLocation>,
+): void {
   describe(`ledger: ${name}`, () => {
     let location: LedgerLocation | undefined;
     let opened: Ledger[] = [];
     const warnings: string[] = [];
     const context: SuiteContext = {
-      location: () => (location ??= newLocation()),
+      location: () => {
+        if (location === undefined) throw new Error('the ledger suite has no location outside a test');
+        return location;
+      },
       async open(options = {}) {
         const ledger = await openLedger(context.location(), {
           warn: (message) => warnings.push(message),
@@ -41,8 +48,8 @@ export function describeLedger(name: string, newLocation: () => LedgerLocation):
       },
       warnings,
     };
-    beforeEach(() => {
-      location = undefined;
+    beforeEach(async () => {
+      location = await newLocation();
       warnings.length = 0;
     });
     afterEach(async () => {
@@ -55,6 +62,7 @@ export function describeLedger(name: string, newLocation: () => LedgerLocation):
     runTests(context);
     lockTests(context);
     durabilityTests(context);
+    importTests(context);
   });
 }
 

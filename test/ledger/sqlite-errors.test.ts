@@ -159,18 +159,6 @@ describe('ledger: a SQLite file that cannot serve', () => {
       expect(result.message).toContain(`cannot write the ledger ${file}: permission denied`);
     });
   });
-
-  it('a PostgreSQL URL: not supported yet, and the password is not shown', async () => {
-    const error = await openLedger(location('postgres://nightly:s3cret@db.internal:5432/leads'), {
-      warn: () => {},
-    }).then(
-      () => undefined,
-      (rejected: unknown) => rejected as LedgerError,
-    );
-    expect(error?.code).toBe('LEDGER_UNSUPPORTED');
-    expect(error?.message).toContain('postgres://nightly:***@db.internal:5432/leads');
-    expect(error?.message).not.toContain('s3cret');
-  });
 });
 
 describe('ledger: the SQLite driver', () => {

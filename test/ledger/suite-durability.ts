@@ -4,11 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { assertLedgerBuilt, LEDGER_CHILD } from './built-ledger.js';
 import { collect, leadInRun, startImport, type SuiteContext } from './ledger-suite.js';
 
-/** Starts the child, waits until it has committed at least `atLeast` leads, kills it with SIGKILL. */
-async function killAfter(location: string, outbound: string, atLeast: number) {
-  const child = spawn(process.execPath, [LEDGER_CHILD, location, outbound], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Starts the child, waits until it has committed at least `atLeast` leads, kills it with SIGKILL. Its lock
+ * names `host` when given (a process on another machine), else this one.
+ */
+export async function killAfter(location: string, outbound: string, atLeast: number, host?: string) {
+  const child = spawn(
+    process.execPath,
+    [LEDGER_CHILD, location, outbound, ...(host === undefined ? [] : [host])],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

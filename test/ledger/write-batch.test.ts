@@ -55,3 +55,28 @@ describe('write batcher', () => {
     expect(commits).toHaveLength(1);
   });
 });
+
+describe('write batcher with an asynchronous commit (a database server)', () => {
+  it('gathers the writes of every turn that passes while a commit is out into the next commit', async () => {
+    const commits: string[][] = [];
+    let release: () => void = () => undefined;
+    const batcher = createWriteBatcher<string, string>(async (ops) => {
+      commits.push([...ops]);
+      if (commits.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      return ops.map((op): Settled<string> => ({ ok: true, value: op }));
+    });
+    const first = batcher.add('first');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(commits).toEqual([['first']]);
+    // Three turns while the first commit is out: their writes wait, and then share one commit.
+    const later: Promise<string>[] = [];
+    for (const turn of ['a', 'b', 'c']) {
+      later.push(batcher.add(turn));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(batcher.pending).toBe(3);
+    release();
+    expect(await Promise.all([first, ...later])).toEqual(['first', 'a', 'b', 'c']);
+    expect(commits).toEqual([['first'], ['a', 'b', 'c']]);
+  });
+});
