@@ -182,7 +182,11 @@ function rowKey(write: RowWrite): string {
 
 function byKind(rows: readonly RowWrite[]): RowWrite[][] {
   const groups = new Map<RowWrite['kind'], RowWrite[]>();
-  for (const write of rows) groups.set(write.kind, [...(groups.get(write.kind) ?? []), write]);
+  for (const write of rows) {
+    const group = groups.get(write.kind);
+    if (group === undefined) groups.set(write.kind, [write]);
+    else group.push(write);
+  }
   return [...groups.values()];
 }
 
