@@ -109,7 +109,7 @@ async function importRows(
   const fresh = ledger === undefined;
   const ledgerFile = ledger ?? path.join(tmp, `ledger-${runs + 1}.sqlite`);
   log(
-    `${command} ${rows} rows, concurrency ${concurrency}${rate === undefined ? '' : `, rate ${rate}`}, ledger ${fresh ? 'new' : path.basename(ledgerFile)} (load ${load()})`,
+    `${command} ${rows} rows, concurrency ${concurrency}${rate === undefined ? '' : `, rate ${rate}`}, ledger ${fresh ? 'new' : /^postgres(ql)?:/.test(ledgerFile) ? 'PostgreSQL' : path.basename(ledgerFile)} (load ${load()})`,
   );
   const results = path.join(tmp, `results-${rows}.csv`);
   const loadBefore = load();

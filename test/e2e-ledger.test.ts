@@ -178,7 +178,10 @@ for (const backend of [SQLITE_BACKEND, postgresBackend(import.meta.filename)]) {
         ];
         const env = { NLPEARL_API_TOKEN: box.token, NLPEARL_LEDGER: ledger };
         const first = startCli([...args, '--log-level', 'warn'], env);
-        while (box.stats().created < 700) await new Promise((resolve) => setTimeout(resolve, 10));
+        while (box.stats().created < 700) {
+          if (first.child.exitCode !== null) throw new Error(`the first run ended first: ${first.stderr()}`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         first.child.kill('SIGKILL');
         await first.done;
         const created = box.stats().created;

@@ -45,7 +45,7 @@ describe.skipIf(postgresSocket === undefined)('one PostgreSQL ledger for several
     const env = { NLPEARL_API_TOKEN: box.token, NLPEARL_LEDGER: ledger };
     const inputs = [machine('a'), machine('b')];
     const runs = await Promise.all(inputs.map((input) => runCli(importArgs(box, input), env)));
-    expect(runs.map((run) => run.code).sort()).toEqual([0, 2]);
+    expect(runs.map((run) => run.code).sort(), runs.map((run) => run.stderr).join('\n')).toEqual([0, 2]);
     const refused = runs.find((run) => run.code === 2)!;
     expect(refused.stderr).toMatch(
       new RegExp(
@@ -62,7 +62,10 @@ describe.skipIf(postgresSocket === undefined)('one PostgreSQL ledger for several
     const ledger = await newPostgresDatabase(import.meta.filename);
     const env = { NLPEARL_API_TOKEN: box.token, NLPEARL_LEDGER: ledger };
     const first = startCli(importArgs(box, machine('a'), '--concurrency', '16'), env);
-    while (box.stats().created < 700) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (box.stats().created < 700) {
+      if (first.child.exitCode !== null) throw new Error(`the first import ended first: ${first.stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     first.child.kill('SIGKILL');
     await first.done;
     expect(box.stats().created).toBeLessThan(2_000);

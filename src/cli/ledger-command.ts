@@ -30,7 +30,7 @@ export function ledgerCommand(context: LedgerCommandContext): CommandModule {
   return {
     command: 'ledger',
     describe:
-      'see the lead ledger (show, runs, export), pull a campaign into it, forget an outbound, or copy it (copy)',
+      'see the lead ledger (show, runs, export), pull a campaign into it, forget an outbound, or copy it',
     builder: (y: Argv) =>
       y
         .option('ledger', {

@@ -3,19 +3,11 @@ import { PgConnection } from './postgres-connection.js';
 import { ledgerErrorFromPg } from './postgres-errors.js';
 import { importPgEntries, importPgRuns } from './postgres-import.js';
 import { PgLocks } from './postgres-lock.js';
-import { recordPgPulled } from './postgres-pulled.js';
+import { describePg } from './postgres-describe.js';
 import { createLookups } from './postgres-lookups.js';
-import {
-  ENTRIES,
-  ENTRY_COLUMNS,
-  entryOf,
-  heldLockOf,
-  runOf,
-  type PgEntryRow,
-  type PgLockRow,
-  type PgRunRow,
-} from './postgres-rows.js';
-import { LOCK_CLASS, migratePg } from './postgres-schema.js';
+import { recordPgPulled } from './postgres-pulled.js';
+import { ENTRIES, ENTRY_COLUMNS, entryOf, runOf, type PgEntryRow, type PgRunRow } from './postgres-rows.js';
+import { migratePg } from './postgres-schema.js';
 import type { PgWrite, Tx } from './postgres-writes.js';
 import { countsOf } from './sqlite-rows.js';
 import type {
@@ -56,13 +48,6 @@ export async function openPostgresLedger(
 
 const SETTABLE_STATES = ['completed', 'removing', 'removed'] as const;
 const PAGE = 500;
-/** Only rows whose advisory lock is held: a row left by a holder that died is no lock. */
-const LIVE_LOCKS = `SELECT l.* FROM locks l JOIN outbounds o ON o.name = l.outbound
-  WHERE EXISTS (SELECT 1 FROM pg_locks p WHERE p.locktype = 'advisory' AND p.granted AND p.objsubid = 2
-    AND p.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    AND p.classid = $1::int::oid AND p.objid = o.id::oid)
-  ORDER BY l.outbound`;
-
 /** The ledger in a PostgreSQL schema of its own; the tables are in postgres-schema.ts and docs/ledger.md. */
 class PostgresLedger implements Ledger {
   readonly location: string;
@@ -264,27 +249,7 @@ class PostgresLedger implements Ledger {
 
   async describe(): Promise<LedgerDescription> {
     await this.#conn.drain();
-    const counts = await this.#conn.query<{ outbound: string; state: EntryState | null; n: number }>(
-      `SELECT o.name AS outbound, e.state, count(e.key)::int AS n
-       FROM outbounds o LEFT JOIN entries e ON e.outbound_id = o.id GROUP BY o.name, e.state ORDER BY o.name`,
-    );
-    const names = [...new Set(counts.map((row) => row.outbound))];
-    const runs = await this.#conn.query<PgRunRow>('SELECT * FROM runs ORDER BY id DESC LIMIT 10');
-    const locks = await this.#conn.query<PgLockRow>(LIVE_LOCKS, [LOCK_CLASS]);
-    return {
-      location: this.location,
-      schemaVersion: this.#schemaVersion,
-      outbounds: names.map((outbound) => ({
-        outbound,
-        counts: countsOf(
-          counts.flatMap(({ outbound: name, state, n }) =>
-            name === outbound && state ? [{ state, n }] : [],
-          ),
-        ),
-      })),
-      recentRuns: runs.map(runOf),
-      locks: locks.map(heldLockOf),
-    };
+    return describePg(this.#conn, this.#schemaVersion);
   }
 
   async importRuns(runs: readonly RunRecord[]): Promise<number[]> {

@@ -37,9 +37,14 @@ export type NameTable = 'outbounds' | 'sources';
  */
 export class PgNames {
   readonly #ids = { outbounds: new Map<string, number>(), sources: new Map<string, number>() };
+  readonly #names = { outbounds: new Map<number, string>(), sources: new Map<number, string>() };
 
   cached(table: NameTable, name: string): number | undefined {
     return this.#ids[table].get(name);
+  }
+
+  cachedName(table: NameTable, id: number): string | undefined {
+    return this.#names[table].get(id);
   }
 
   /**
@@ -73,7 +78,10 @@ export class PgNames {
   }
 
   remember(table: NameTable, ids: ReadonlyMap<string, number>): void {
-    for (const [name, id] of ids) this.#ids[table].set(name, id);
+    for (const [name, id] of ids) {
+      this.#ids[table].set(name, id);
+      this.#names[table].set(id, name);
+    }
   }
 }
 
@@ -174,7 +182,11 @@ function rowKey(write: RowWrite): string {
 
 function byKind(rows: readonly RowWrite[]): RowWrite[][] {
   const groups = new Map<RowWrite['kind'], RowWrite[]>();
-  for (const write of rows) groups.set(write.kind, [...(groups.get(write.kind) ?? []), write]);
+  for (const write of rows) {
+    const group = groups.get(write.kind);
+    if (group === undefined) groups.set(write.kind, [write]);
+    else group.push(write);
+  }
   return [...groups.values()];
 }
 
