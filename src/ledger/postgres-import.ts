@@ -8,8 +8,9 @@ import type { LedgerEntry, RunRecord } from './types.js';
 export async function importPgRuns(tx: Tx, runs: readonly RunRecord[]): Promise<number[]> {
   if (runs.length === 0) return [];
   const input = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[],
-    $7::timestamptz[], $8::jsonb[], $9::int[]) WITH ORDINALITY
-    AS t(command, outbound, source, input_path, input_size, started_at, ended_at, counts, exit_status, i)`;
+    $7::timestamptz[], $8::jsonb[], $9::int[], $10::text[]) WITH ORDINALITY
+    AS t(command, outbound, source, input_path, input_size, started_at, ended_at, counts, exit_status,
+      results_path, i)`;
   const same = `r.outbound = t.outbound COLLATE "C" AND r.command = t.command AND r.started_at = t.started_at`;
   const values = [
     runs.map((run) => run.command),
@@ -21,10 +22,13 @@ export async function importPgRuns(tx: Tx, runs: readonly RunRecord[]): Promise<
     runs.map((run) => run.endedAt ?? null),
     runs.map((run) => (run.counts === undefined ? null : JSON.stringify(run.counts))),
     runs.map((run) => run.exitStatus ?? null),
+    runs.map((run) => run.resultsPath ?? null),
   ];
   await tx.query(
-    `INSERT INTO runs (command, outbound, source, input_path, input_size, started_at, ended_at, counts, exit_status)
-     SELECT command, outbound, source, input_path, input_size, started_at, ended_at, counts, exit_status
+    `INSERT INTO runs (command, outbound, source, input_path, input_size, started_at, ended_at, counts, exit_status,
+       results_path)
+     SELECT command, outbound, source, input_path, input_size, started_at, ended_at, counts, exit_status,
+       results_path
      FROM ${input} WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE ${same}) ORDER BY i`,
     values,
   );

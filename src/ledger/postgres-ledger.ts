@@ -200,12 +200,20 @@ class PostgresLedger implements Ledger {
   async startRun(run: RunStart): Promise<number> {
     checkText('outbound', run.outbound);
     const startedAt = run.startedAt ?? this.#now();
-    const { command, outbound, source, inputPath, inputSize } = run;
+    const { command, outbound, source, inputPath, inputSize, resultsPath } = run;
     return this.#tx(async (tx) => {
       const started = await tx.query<{ id: number }>(
-        `INSERT INTO runs (command, outbound, source, input_path, input_size, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [command, outbound, source ?? null, inputPath ?? null, inputSize ?? null, startedAt],
+        `INSERT INTO runs (command, outbound, source, input_path, input_size, results_path, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [
+          command,
+          outbound,
+          source ?? null,
+          inputPath ?? null,
+          inputSize ?? null,
+          resultsPath ?? null,
+          startedAt,
+        ],
       );
       const id = started.rows[0]?.id;
       if (id === undefined) throw new Error(`the ledger ${this.location} gave the new run no id`);

@@ -28,6 +28,7 @@ export interface PgRunRow {
   input_path: string | null;
   /** bigint: pg gives it as text, so that no value loses digits. */
   input_size: string | null;
+  results_path: string | null;
   started_at: Date;
   ended_at: Date | null;
   counts: Record<string, number> | null;
@@ -67,6 +68,7 @@ export function runOf(row: PgRunRow): RunRecord {
     source: row.source ?? undefined,
     inputPath: row.input_path ?? undefined,
     inputSize: row.input_size === null ? undefined : Number(row.input_size),
+    resultsPath: row.results_path ?? undefined,
     startedAt: row.started_at,
     endedAt: row.ended_at ?? undefined,
     counts: row.counts ?? undefined,

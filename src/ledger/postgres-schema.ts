@@ -86,6 +86,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         LEFT JOIN sources s ON s.id = e.source_id;
     `,
   },
+  {
+    version: 2,
+    description: 'runs.results_path: the results file a run wrote, for undo',
+    sql: `ALTER TABLE runs ADD COLUMN results_path text;`,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.at(-1)?.version ?? 0;

@@ -17,6 +17,7 @@ export function importSqliteRuns(sql: Statements, runs: readonly RunRecord[]): n
       source: run.source ?? null,
       input_path: run.inputPath ?? null,
       input_size: run.inputSize ?? null,
+      results_path: run.resultsPath ?? null,
       started_at: startedAt,
       ended_at: run.endedAt?.toISOString() ?? null,
       counts: run.counts === undefined ? null : JSON.stringify(run.counts),

@@ -223,7 +223,7 @@ class SqliteLedger implements Ledger {
   async startRun(run: RunStart): Promise<number> {
     checkText('outbound', run.outbound);
     const startedAt = (run.startedAt ?? this.#now()).toISOString();
-    const { command, outbound, source, inputPath, inputSize } = run;
+    const { command, outbound, source, inputPath, inputSize, resultsPath } = run;
     return this.#conn.write(() => {
       const info = this.#sql.startRun.run(
         command,
@@ -231,6 +231,7 @@ class SqliteLedger implements Ledger {
         source ?? null,
         inputPath ?? null,
         inputSize ?? null,
+        resultsPath ?? null,
         startedAt,
       );
       return Number(info.lastInsertRowid);

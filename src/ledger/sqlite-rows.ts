@@ -87,6 +87,7 @@ export function runRecord(row: RunRow): RunRecord {
     source: row.source ?? undefined,
     inputPath: row.input_path ?? undefined,
     inputSize: row.input_size ?? undefined,
+    resultsPath: row.results_path ?? undefined,
     startedAt: new Date(row.started_at),
     endedAt: row.ended_at === null ? undefined : new Date(row.ended_at),
     counts: row.counts === null ? undefined : (JSON.parse(row.counts) as Record<string, number>),

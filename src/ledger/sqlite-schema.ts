@@ -75,6 +75,11 @@ export const MIGRATIONS: readonly Migration[] = [
         LEFT JOIN sources s ON s.id = e.source_id;
     `,
   },
+  {
+    version: 2,
+    description: 'runs.results_path: the results file a run wrote, for undo',
+    sql: `ALTER TABLE runs ADD COLUMN results_path TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -23,6 +23,7 @@ export interface RunRow {
   source: string | null;
   input_path: string | null;
   input_size: number | null;
+  results_path: string | null;
   started_at: string;
   ended_at: string | null;
   counts: string | null;
@@ -149,15 +150,20 @@ export function prepareStatements(db: Database.Database) {
          @source_id, @created_run, @first_run, @last_run) ON CONFLICT (outbound_id, key) DO NOTHING`,
     ),
 
-    startRun: prepare<[RunCommand, string, string | null, string | null, number | null, string]>(
-      `INSERT INTO runs (command, outbound, source, input_path, input_size, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    startRun: prepare<
+      [RunCommand, string, string | null, string | null, number | null, string | null, string]
+    >(
+      `INSERT INTO runs (command, outbound, source, input_path, input_size, results_path, started_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     finishRun: prepare<[string, string, number, number]>(
       'UPDATE runs SET ended_at = ?, counts = ?, exit_status = ? WHERE id = ?',
     ),
     importRun: prepare<[Omit<RunRow, 'id'>]>(
-      `INSERT INTO runs (command, outbound, source, input_path, input_size, started_at, ended_at, counts, exit_status)
-       VALUES (@command, @outbound, @source, @input_path, @input_size, @started_at, @ended_at, @counts, @exit_status)`,
+      `INSERT INTO runs (command, outbound, source, input_path, input_size, results_path, started_at, ended_at,
+         counts, exit_status)
+       VALUES (@command, @outbound, @source, @input_path, @input_size, @results_path, @started_at, @ended_at,
+         @counts, @exit_status)`,
     ),
     findRun: prepare<[string, string, string], { id: number | null }>(
       'SELECT min(id) AS id FROM runs WHERE outbound = ? AND command = ? AND started_at = ?',

@@ -94,6 +94,8 @@ export interface RunStart {
   /** Undefined when reading standard input. */
   readonly inputPath?: string | undefined;
   readonly inputSize?: number | undefined;
+  /** The results file the run writes (absolute), so that undo can mark its rows `removed`. */
+  readonly resultsPath?: string | undefined;
   /** Default: the ledger's clock. */
   readonly startedAt?: Date | undefined;
 }
@@ -114,6 +116,8 @@ export interface RunRecord {
   readonly source: string | undefined;
   readonly inputPath: string | undefined;
   readonly inputSize: number | undefined;
+  /** Undefined for runs without a results file (pull, undo) and for runs recorded before schema version 2. */
+  readonly resultsPath: string | undefined;
   readonly startedAt: Date;
   /** Undefined while running, or when the run never finished (a crash). */
   readonly endedAt: Date | undefined;

@@ -44,6 +44,7 @@ export class LedgerRun {
       readonly source: string;
       readonly inputPath: string | undefined;
       readonly inputSize: number | undefined;
+      readonly resultsPath: string;
       readonly dryRun: boolean;
     },
     logger: Logger,
@@ -62,6 +63,7 @@ export class LedgerRun {
         source: run.source,
         inputPath: run.inputPath,
         inputSize: run.inputSize,
+        resultsPath: run.resultsPath,
       });
       return new LedgerRun(ledger, run.outbound, run.source, runId, lock);
     } catch (error) {

@@ -136,6 +136,7 @@ export async function prepareRun(
           source: options.source ?? inputPath ?? 'stdin',
           inputPath,
           inputSize: csv.totalBytes,
+          resultsPath: path.resolve(resultsPath),
           dryRun: options.dryRun,
         },
         logger,

@@ -106,6 +106,29 @@ describe('ledger: the SQLite file', () => {
     await Promise.all([ledger.close(), reader.close()]);
   });
 
+  it('brings a version 1 ledger to the newest version, keeping its runs (their results path unknown)', async () => {
+    const file = path.join(tempDir(), 'ledger.sqlite');
+    const { migrate } = await import('../../src/ledger/sqlite-schema.js');
+    const db = new Database(file);
+    try {
+      expect(migrate(db, file, MIGRATIONS.slice(0, 1))).toBe(1);
+      db.prepare(
+        `INSERT INTO runs (command, outbound, started_at) VALUES ('import', 'o1', '2026-11-30T02:00:00.000Z')`,
+      ).run();
+    } finally {
+      db.close();
+    }
+    const ledger = await open(file);
+    try {
+      expect(await ledger.getRun(1)).toMatchObject({ id: 1, outbound: 'o1', resultsPath: undefined });
+      const id = await ledger.startRun({ command: 'import', outbound: 'o1', resultsPath: '/r.csv' });
+      expect((await ledger.getRun(id))?.resultsPath).toBe('/r.csv');
+      expect((await ledger.describe()).schemaVersion).toBe(SCHEMA_VERSION);
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it('applies the migrations once, and each one only once, however often it is opened', async () => {
     const file = path.join(tempDir(), 'ledger.sqlite');
     await (await open(file)).close();

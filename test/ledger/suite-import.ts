@@ -9,6 +9,7 @@ const run = (id: number, overrides: Partial<RunRecord> = {}): RunRecord => ({
   source: '/data/leads.csv',
   inputPath: '/data/leads.csv',
   inputSize: 9_876_543_210,
+  resultsPath: '/data/leads.results.csv',
   startedAt: new Date(Date.UTC(2025, 0, id, 2)),
   endedAt: new Date(Date.UTC(2025, 0, id, 3)),
   counts: { created: id, unchanged: 10 },

@@ -13,6 +13,7 @@ export function runTests(context: SuiteContext): void {
         source: '/data/leads.csv',
         inputPath: '/data/leads.csv',
         inputSize: 123_456,
+        resultsPath: '/data/leads.results.csv',
         startedAt,
       });
       expect(await ledger.getRun(id)).toEqual({
@@ -22,6 +23,7 @@ export function runTests(context: SuiteContext): void {
         source: '/data/leads.csv',
         inputPath: '/data/leads.csv',
         inputSize: 123_456,
+        resultsPath: '/data/leads.results.csv',
         startedAt,
         endedAt: undefined,
         counts: undefined,
@@ -51,6 +53,7 @@ export function runTests(context: SuiteContext): void {
         endedAt: clock,
         source: undefined,
         inputPath: undefined,
+        resultsPath: undefined,
       });
     });
 
