@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApiAnswer } from '../src/upload/api-answer.js';
 import { callWithRetries } from '../src/upload/attempts.js';
 import { DEFAULT_RETRY_POLICY } from '../src/upload/retry-policy.js';
-import type { SendContext } from '../src/upload/send-lead.js';
+import type { SendContext } from '../src/upload/send-context.js';
 
 function context(stop = new AbortController()) {
   const sleeps: number[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker, type BreakerEvents } from '../src/upload/circuit-breaker.js';
-import type { Pacer } from '../src/upload/send-lead.js';
+import type { Pacer } from '../src/upload/pacer.js';
 
 const inner: Pacer = {
   acquire: () => Promise.resolve(),

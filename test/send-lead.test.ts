@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ApiAnswer } from '../src/upload/api-answer.js';
 import { DEFAULT_RETRY_POLICY } from '../src/upload/retry-policy.js';
 import type { LeadApi } from '../src/upload/nlpearl-api.js';
-import { NO_LEAD_ID_NOTE, sendLead, type Pacer, type SendContext } from '../src/upload/send-lead.js';
+import type { Pacer } from '../src/upload/pacer.js';
+import type { SendContext } from '../src/upload/send-context.js';
+import { NO_LEAD_ID_NOTE, sendLead } from '../src/upload/send-lead.js';
 
 type Step = ApiAnswer<string> | ApiAnswer<string | undefined>;
 

@@ -12,7 +12,7 @@ import type { NlpearlApi } from '../upload/nlpearl-api.js';
 import { NlpearlClient } from '../upload/nlpearl-client.js';
 import { RateLimiter } from '../upload/rate-limiter.js';
 import { createSendContext } from '../upload/send-context.js';
-import type { SendContext } from '../upload/send-lead.js';
+import type { SendContext } from '../upload/send-context.js';
 import { checkToken } from '../upload/token.js';
 import type { CliIo } from './io.js';
 import type { LedgerFlags } from './ledger-actions.js';

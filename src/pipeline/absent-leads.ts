@@ -1,7 +1,7 @@
 import { ACTIVE_STATES, type LedgerEntry } from '../ledger/types.js';
 import { callWithRetries } from '../upload/attempts.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
-import type { SendContext } from '../upload/send-lead.js';
+import type { SendContext } from '../upload/send-context.js';
 import type { LedgerRun } from './ledger-run.js';
 
 /** `--absent`: what becomes of leads this tool added from the same source that tonight's input no longer holds. */

@@ -8,7 +8,7 @@ import { NlpearlClient } from '../upload/nlpearl-client.js';
 import { RateLimiter } from '../upload/rate-limiter.js';
 import { createSendContext } from '../upload/send-context.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
-import type { SendContext } from '../upload/send-lead.js';
+import type { SendContext } from '../upload/send-context.js';
 import { handleAbsent } from './absent-leads.js';
 import { checkAccess } from './check-access.js';
 import { parseErrorBudget } from './error-budget.js';

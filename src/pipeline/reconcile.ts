@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ACTIVE_STATES, type Ledger, type PulledLead } from '../ledger/types.js';
 import { callWithRetries } from '../upload/attempts.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
-import type { SendContext } from '../upload/send-lead.js';
+import type { SendContext } from '../upload/send-context.js';
 
 /** Leads asked for per Search Leads page; a server may return fewer, and paging goes by what came back. */
 export const PULL_PAGE = 100;

@@ -1,7 +1,8 @@
 import type { ResultsWriter } from '../results/results-writer.js';
 import { callWithRetries } from '../upload/attempts.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
-import { sendLead, type SendContext, type SendOutcome } from '../upload/send-lead.js';
+import type { SendContext } from '../upload/send-context.js';
+import { sendLead, type SendOutcome } from '../upload/send-lead.js';
 import { ledgerAction, type ActionSettings } from './ledger-action.js';
 import type { LedgerRun } from './ledger-run.js';
 import type { RowPlan } from './plan-rows.js';

@@ -1,6 +1,6 @@
 import type { ApiAnswer } from './api-answer.js';
 import { decideRetry, serverPause, type AttemptFailure } from './retry-policy.js';
-import type { SendContext } from './send-lead.js';
+import type { SendContext } from './send-context.js';
 
 /** Why a run must stop when the API answers this to one request. */
 export type FatalReason = 'credentials' | 'outbound';

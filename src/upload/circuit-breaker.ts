@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import type { Pacer } from './send-lead.js';
+import type { Pacer } from './pacer.js';
 
 export interface CircuitBreakerOptions {
   /** Consecutive 5xx or network failures (attempts, across all rows) that open the circuit. */

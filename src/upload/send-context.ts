@@ -1,10 +1,21 @@
 import type { Logger } from 'pino';
+import type { Pacer } from './pacer.js';
 import { CircuitBreaker, DEFAULT_CIRCUIT_BREAKER } from './circuit-breaker.js';
-import { systemClock } from './clock.js';
-import type { NlpearlApi } from './nlpearl-api.js';
+import { systemClock, type Clock } from './clock.js';
+import type { LeadApi, NlpearlApi } from './nlpearl-api.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
-import type { SendContext } from './send-lead.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicyOptions } from './retry-policy.js';
+
+/** What every request of a command is sent with (attempts.ts, send-lead.ts). */
+export interface SendContext {
+  readonly api: LeadApi;
+  readonly pacer: Pacer;
+  readonly policy: RetryPolicyOptions;
+  /** Aborted for a graceful stop: no new attempt starts; one already sent is let finish. */
+  readonly stop: AbortSignal;
+  readonly clock: Clock;
+  readonly random: () => number;
+}
 
 /**
  * How every request of a command is sent: paced by `limiter` (its probes too: `--rate` counts every request),

@@ -1,29 +1,8 @@
 import type { LeadBody } from '../types.js';
 import type { ApiAnswer } from './api-answer.js';
-import type { Clock } from './clock.js';
-import type { LeadApi } from './nlpearl-api.js';
 import { fatalReason, judgeFailure, paced, type FatalReason } from './attempts.js';
-import { outcomeUnknown, type AttemptFailure, type RetryPolicyOptions } from './retry-policy.js';
-
-/** Paces every request, first tries, retries and lookups alike (see RateLimiter, CircuitBreaker). */
-export interface Pacer {
-  acquire(signal?: AbortSignal): Promise<void>;
-  /** A 429; `retryAfterMs` is the server's pause, already parsed and capped (retry-policy's serverPause). */
-  onThrottled(retryAfterMs?: number): void;
-  onSuccess(): void;
-  /** A 5xx or network fault: the circuit breaker counts these. */
-  onTransientFailure?(stop: AbortSignal): void;
-}
-
-export interface SendContext {
-  readonly api: LeadApi;
-  readonly pacer: Pacer;
-  readonly policy: RetryPolicyOptions;
-  /** Aborted for a graceful stop: no new attempt starts; one already sent is let finish. */
-  readonly stop: AbortSignal;
-  readonly clock: Clock;
-  readonly random: () => number;
-}
+import { outcomeUnknown, type AttemptFailure } from './retry-policy.js';
+import type { SendContext } from './send-context.js';
 
 export type SendOutcome =
   /** `leadId` is missing only when NLPearl answered 2xx without one and no lookup could find it (`note`). */
