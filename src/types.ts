@@ -10,9 +10,18 @@ export interface LeadBody {
  * A row's status in the results file. `sending` is written just before a row goes out, so that a crash leaves
  * a trace of rows whose outcome is unknown; the row's last line always wins. `updated` and `unchanged` come
  * from the ledger: a lead an earlier run added, changed since (sent with Update Lead) or the same (not sent).
+ * `removed` is written by `undo`: the lead this row created was deleted from the campaign since.
  */
 export type RowStatus =
-  'created' | 'updated' | 'unchanged' | 'invalid' | 'failed' | 'skipped' | 'valid' | 'sending';
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'invalid'
+  | 'failed'
+  | 'skipped'
+  | 'valid'
+  | 'sending'
+  | 'removed';
 
 export interface RowOutcome {
   row: number;

@@ -1,25 +1,15 @@
 import os from 'node:os';
 import type { Logger } from 'pino';
-import { ApiRejectedError } from '../errors.js';
 import type { LedgerLocation } from '../ledger/location.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import type { Ledger, RunEnd } from '../ledger/types.js';
-import { IMPORT_OPTIONS } from '../options/import-options.js';
 import { pullCampaign } from '../pipeline/reconcile.js';
-import { checkApiUrl } from '../upload/api-url.js';
-import { callWithRetries } from '../upload/attempts.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
-import { NlpearlClient } from '../upload/nlpearl-client.js';
-import { RateLimiter } from '../upload/rate-limiter.js';
-import { createSendContext } from '../upload/send-context.js';
 import type { SendContext } from '../upload/send-context.js';
-import { checkToken } from '../upload/token.js';
+import { checkCampaign, openApiSession } from './api-session.js';
 import type { CliIo } from './io.js';
 import type { LedgerFlags } from './ledger-actions.js';
-import { createCliLogger } from './logger.js';
-import { resolveToken, type Redactor } from './secrets.js';
-import { handleStopSignals } from './signals.js';
-import { createStyle, wantsColor } from './style.js';
+import type { Redactor } from './secrets.js';
 
 /** A pull stopped part-way (a signal, the API gone, the token revoked): what it recorded stays recorded. */
 const STOPPED = 3;
@@ -36,46 +26,17 @@ export async function pullNow(
   io: CliIo,
   redactor: Redactor,
 ): Promise<number> {
-  const apiUrl = checkApiUrl(
-    flags.apiUrl ?? nonEmpty(io.env.NLPEARL_API_URL) ?? IMPORT_OPTIONS.apiUrl.default,
-  );
-  const resolved = resolveToken({ tokenFileFlag: flags.tokenFile, env: io.env }, redactor);
-  const token = checkToken(resolved.token, resolved.source);
-  const terminal = io.stderr.isTTY === true;
-  const { logger, close: closeLog } = createCliLogger({
-    level: flags.logLevel ?? 'info',
-    format: terminal ? 'human' : 'json',
-    stderr: io.stderr,
-    style: createStyle(wantsColor(io.stderr, io.env)),
+  const { api, send, logger, close } = openApiSession(
+    flags,
+    outbound,
+    { activity: 'pulling', concurrency: 1 },
+    io,
     redactor,
-  });
-  const signals = handleStopSignals(
-    { signals: io.signals, exitNow: io.exitNow, stderr: io.stderr },
-    () => {},
   );
-  const api = new NlpearlClient({
-    apiUrl,
-    token,
-    outboundId: outbound,
-    timeoutMs: IMPORT_OPTIONS.timeout.default * 1000,
-    concurrency: 1,
-  });
-  const gaveUp = new AbortController();
-  const send = createSendContext({
-    api,
-    limiter: new RateLimiter(),
-    stop: AbortSignal.any([signals.signal, gaveUp.signal]),
-    logger,
-    activity: 'pulling',
-    onGiveUp: (downMs) => {
-      logger.error({ downMs }, 'the API did not answer: pull stopped');
-      gaveUp.abort();
-    },
-  });
   let ledger: Ledger | undefined;
   try {
     // Checked before the ledger is opened: a wrong token or outbound leaves no new ledger file behind.
-    const leads = await countLeads(api, send, outbound);
+    const leads = await checkCampaign(api, send, outbound, 'the ledger was not changed');
     ledger = await openLedger(location, { warn: (message) => logger.warn(message) });
     const lock = await ledger.acquireLock(outbound, {
       pid: process.pid,
@@ -89,10 +50,8 @@ export async function pullNow(
       await lock.release();
     }
   } finally {
-    signals.dispose();
-    api.close();
     await ledger?.close();
-    closeLog();
+    close();
   }
 }
 
@@ -130,46 +89,4 @@ async function pullAsRun(
   } finally {
     await ledger.finishRun(runId, end);
   }
-}
-
-/**
- * What pullCampaign sends with: paced like an import (the adaptive rate, the circuit breaker), with the
- * default retries, one request at a time. `onGiveUp` is told when the API stays down past the breaker's limit.
- */
-/**
- * One cheap call (Search Leads, limit 1) before the run is recorded: a wrong token or outbound id is told in one
- * line with what to fix, and the ledger is left as it was. → how many leads the campaign holds.
- */
-async function countLeads(api: NlpearlApi, send: SendContext, outbound: string): Promise<number> {
-  const answer = await callWithRetries(() => api.checkAccess(), send);
-  if (answer.kind === 'ok') return answer.value;
-  if (answer.kind === 'stopped') {
-    throw new ApiRejectedError(
-      'stopped before the campaign was read; the ledger was not changed',
-      'PREFLIGHT_FAILED',
-    );
-  }
-  const status = answer.failure.kind === 'http' ? answer.failure.status : undefined;
-  if (answer.fatal === 'credentials') {
-    throw new ApiRejectedError(
-      `credentials rejected by NLPearl (HTTP ${status}): the token must be "AccountId:SecretKey" from Settings → API, both parts current`,
-      'CREDENTIALS_REJECTED',
-      { status },
-    );
-  }
-  if (answer.fatal === 'outbound') {
-    throw new ApiRejectedError(
-      `outbound "${outbound}" not found (HTTP 404): v1 wants the outbound campaign's id, not the Pearl id in the platform's URL`,
-      'OUTBOUND_NOT_FOUND',
-      { status },
-    );
-  }
-  throw new ApiRejectedError(
-    `cannot read the campaign (${answer.message}); the ledger was not changed`,
-    'PREFLIGHT_FAILED',
-  );
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

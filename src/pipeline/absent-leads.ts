@@ -1,5 +1,6 @@
 import { ACTIVE_STATES, type LedgerEntry } from '../ledger/types.js';
 import { callWithRetries } from '../upload/attempts.js';
+import { LEAD_STATUSES } from '../upload/lead-status.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
 import type { SendContext } from '../upload/send-context.js';
 import type { LedgerRun } from './ledger-run.js';
@@ -7,8 +8,6 @@ import type { LedgerRun } from './ledger-run.js';
 /** `--absent`: what becomes of leads this tool added from the same source that tonight's input no longer holds. */
 export type AbsentPolicy = 'keep' | 'complete' | 'delete';
 
-/** NLPearl's lead status Completed: the campaign stops calling the lead, and it can be set back. */
-const COMPLETED = 130;
 /** Leads per Delete Leads request, and per ledger write. */
 const BATCH = 50;
 /** Without `--max-absent`, at most this share of the outbound's known leads may be touched by one run. */
@@ -69,7 +68,7 @@ export async function handleAbsent(
       return undefined;
     }
     for (const [index, id] of ids.entries()) {
-      const answer = await callWithRetries(() => api.updateLead(id, { status: COMPLETED }), send);
+      const answer = await callWithRetries(() => api.updateLead(id, { status: LEAD_STATUSES.Complete }), send);
       if (answer.kind !== 'ok') {
         done += await ledger.setState(outbound, keys.slice(0, index), 'completed');
         return answer.kind === 'stopped' ? 'stopped' : answer.message;

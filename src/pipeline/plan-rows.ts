@@ -121,5 +121,6 @@ function count(plan: RowPlan, counts: PlanCounts): void {
 function isDone(status: string | undefined, retry: boolean): boolean {
   if (status === undefined) return false;
   if (retry) return !(['failed', 'invalid', 'sending'] satisfies RowStatus[] as string[]).includes(status);
-  return status === 'created' || status === 'skipped';
+  // A row undo removed stays removed on --resume: only a new import (or the ledger's next night) adds it again.
+  return status === 'created' || status === 'skipped' || status === 'removed';
 }

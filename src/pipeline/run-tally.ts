@@ -30,8 +30,11 @@ export interface RunProgress {
   readonly allowedRate: number | undefined;
 }
 
-/** The statuses a row ends a run with; `unknown`: the run stopped while the row's outcome was unknown. */
-export type FinalStatus = Exclude<RowStatus, 'sending'> | 'unknown';
+/**
+ * The statuses a row ends an import with; `unknown`: the run stopped while the row's outcome was unknown.
+ * (`removed` is undo's, never an import's.)
+ */
+export type FinalStatus = Exclude<RowStatus, 'sending' | 'removed'> | 'unknown';
 
 const MAX_PROBLEMS = 20;
 

@@ -10,6 +10,7 @@ const STATUSES: readonly (RowStatus | undefined)[] = [
   'sending',
   'updated',
   'unchanged',
+  'removed',
 ];
 const CODES = new Map(STATUSES.map((status, code) => [status, code]));
 /** A row the file has a line for, with a status this version does not know (a hand-edited file). */

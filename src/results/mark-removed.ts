@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { RESULT_COLUMNS } from './columns.js';
+import { compactResultsFile } from './compact-results.js';
+import { safeCell } from './results-writer.js';
+import { scanResultsFile } from './results-scan.js';
+
+/** The statuses of a row whose lead undo may have removed. */
+const ADDED = new Set(['created', 'updated']);
+
+/**
+ * Marks `removed` the rows of a results file whose lead undo deleted: a line is appended for each row whose
+ * last line is created or updated with one of `leadIds`, and the file is then compacted to one line a row.
+ * Appending, as every results write does, keeps the file whole through a crash; a row already marked gets no
+ * new line, so marking again changes nothing. Memory: the last line of each matching row until the end.
+ * @returns how many rows were marked now.
+ */
+export async function markRemovedInResults(
+  file: string,
+  leadIds: ReadonlySet<string>,
+  note: string,
+  warn: (message: string) => void,
+): Promise<number> {
+  // The file holds ids as the writer wrote them: one that looks like a formula carries a leading quote.
+  const written = new Set([...leadIds].map(safeCell));
+  // First to one line a row, without a torn last line a crash may have left: lines are appended after it.
+  await compactResultsFile(file, warn);
+  const lastLines = new Map<number, readonly string[]>();
+  await scanResultsFile(
+    file,
+    (line) => {
+      if (ADDED.has(line.status) && written.has(line.fields[2] ?? '')) lastLines.set(line.row, line.fields);
+      else lastLines.delete(line.row);
+    },
+    warn,
+  );
+  if (lastLines.size === 0) return 0;
+  const lines = [...lastLines.values()].map((fields) => [
+    fields[0] ?? '',
+    'removed',
+    fields[2] ?? '',
+    note,
+    fields[4] ?? '',
+    ...fields.slice(RESULT_COLUMNS.length),
+  ]);
+  const fd = fs.openSync(file, 'a');
+  try {
+    fs.writeSync(fd, stringify(lines));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  await compactResultsFile(file, warn);
+  return lines.length;
+}
