@@ -13,15 +13,7 @@ export interface LeadBody {
  * `removed` is written by `undo`: the lead this row created was deleted from the campaign since.
  */
 export type RowStatus =
-  | 'created'
-  | 'updated'
-  | 'unchanged'
-  | 'invalid'
-  | 'failed'
-  | 'skipped'
-  | 'valid'
-  | 'sending'
-  | 'removed';
+  'created' | 'updated' | 'unchanged' | 'invalid' | 'failed' | 'skipped' | 'valid' | 'sending' | 'removed';
 
 export interface RowOutcome {
   row: number;

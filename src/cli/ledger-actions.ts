@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import readline from 'node:readline';
 import type { LogLevel } from '../config.js';
 import { UsageError } from '../errors.js';
 import { resolveLedgerLocation, type LedgerLocation } from '../ledger/location.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import type { Ledger } from '../ledger/types.js';
+import { ask, atTerminal, isYes } from './ask.js';
 import type { CliIo } from './io.js';
 import { exportLedger } from './ledger-export.js';
 import { formatDescription, formatRuns } from './ledger-format.js';
@@ -90,7 +90,7 @@ export function ledgerLocation(flag: string | false | undefined, env: Env): Ledg
 }
 
 /** Opens a ledger that must already exist: reading one must not leave an empty ledger behind. */
-async function openExisting(location: LedgerLocation, io: CliIo): Promise<Ledger> {
+export async function openExisting(location: LedgerLocation, io: CliIo): Promise<Ledger> {
   if (location.kind === 'sqlite' && !fs.existsSync(location.file)) {
     const from =
       location.origin === 'flag'
@@ -131,8 +131,7 @@ async function forget(ledger: Ledger, outbound: string, yes: boolean, io: CliIo)
     return 0;
   }
   if (!yes) {
-    const terminal = (io.stdin as { isTTY?: boolean }).isTTY === true && io.stderr.isTTY === true;
-    if (!terminal) {
+    if (!atTerminal(io)) {
       throw new UsageError(
         `ledger forget asks before forgetting the ${total} leads of outbound ${outbound}, and cannot ask ` +
           'without a terminal: pass --yes',
@@ -144,7 +143,7 @@ async function forget(ledger: Ledger, outbound: string, yes: boolean, io: CliIo)
       `Forget the ${total} leads of outbound ${outbound} in the ledger ${ledger.location}? ` +
         'The campaign itself is not changed. [y/N] ',
     );
-    if (!/^y(es)?$/i.test(answer.trim())) {
+    if (!isYes(answer)) {
       io.stderr.write('nlpearl-leads: nothing was forgotten\n');
       return 0;
     }
@@ -165,18 +164,4 @@ async function forget(ledger: Ledger, outbound: string, yes: boolean, io: CliIo)
       "history. The next import to it pulls the campaign's leads first.\n",
   );
   return 0;
-}
-
-/** One line from standard input; empty when it ends first (Ctrl-D counts as no). */
-function ask(io: CliIo, question: string): Promise<string> {
-  io.stderr.write(question);
-  const lines = readline.createInterface({ input: io.stdin, terminal: false });
-  return new Promise((resolve) => {
-    let answer = '';
-    lines.once('line', (line) => {
-      answer = line;
-      lines.close();
-    });
-    lines.once('close', () => resolve(answer));
-  });
 }

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { LOG_LEVELS } from '../options/import-options.js';
+import { TOKEN_NOTE, withApiFlags } from './api-flags.js';
 import type { LedgerFlags, LedgerSubcommand } from './ledger-actions.js';
 import type { CliIo } from './io.js';
 import { ledgerCopyCommand } from './ledger-copy.js';
@@ -74,28 +74,7 @@ export function ledgerCommand(context: LedgerCommandContext): CommandModule {
         .command(
           'pull',
           "page through the campaign's leads and record them in the ledger now (needs the token)",
-          (sub) =>
-            withOutbound(sub)
-              .option('api-url', {
-                type: 'string',
-                describe: 'the API; http only on loopback',
-                defaultDescription: 'NLPEARL_API_URL, else https://api.nlpearl.ai',
-                requiresArg: true,
-              })
-              .option('token-file', {
-                type: 'string',
-                describe: 'read the token from this file',
-                requiresArg: true,
-              })
-              .option('log-level', {
-                choices: LOG_LEVELS,
-                describe: 'JSON lines on stderr, or readable lines at a terminal',
-                default: 'info',
-              })
-              .epilogue(
-                'The token ("AccountId:SecretKey", Settings → API) comes from NLPEARL_API_TOKEN, --token-file <file>,\n' +
-                  'or NLPEARL_ACCOUNT_ID with NLPEARL_SECRET_KEY, as for import.',
-              ),
+          (sub) => withApiFlags(withOutbound(sub)).epilogue(TOKEN_NOTE),
           run('pull'),
         )
         .command(

@@ -15,6 +15,7 @@ import {
 } from './options.js';
 import { sandboxCommand } from '../sandbox/command.js';
 import { Redactor } from './secrets.js';
+import { undoCommand } from './undo-command.js';
 
 /** Runs the CLI with `argv` (without node and the script) and returns the exit code. Never exits itself. */
 export async function main(argv: readonly string[], processIo: CliIo): Promise<number> {
@@ -58,6 +59,7 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
       retryCommandOptions,
       run('retry'),
     )
+    .command(undoCommand({ io, redactor, setExitCode: (code) => (exitCode = code) }))
     .command(ledgerCommand({ io, redactor, setExitCode: (code) => (exitCode = code) }))
     .command(sandboxCommand(io))
     .command(
@@ -73,7 +75,10 @@ export async function main(argv: readonly string[], processIo: CliIo): Promise<n
       },
     )
     .completion('completion', 'print a bash/zsh completion script (nlpearl-leads completion >> ~/.bashrc)')
-    .demandCommand(1, 'name a command: import, validate, retry, ledger, sandbox, timezones or completion')
+    .demandCommand(
+      1,
+      'name a command: import, validate, retry, undo, ledger, sandbox, timezones or completion',
+    )
     // Not .strict(): it refuses the `completion` command itself. Extra arguments are refused by each command.
     .strictCommands()
     .strictOptions()

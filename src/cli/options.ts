@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { IMPORT_OPTIONS, importOptionEntries } from '../options/import-options.js';
 import type { CommandName } from '../options/option-spec.js';
 import { flagName, yargsFlag } from '../options/yargs-flag.js';
+import { TOKEN_NOTE } from './api-flags.js';
 
 /*
  * The flags of import, validate and retry, each one from its entry in the option table; this file adds the
@@ -37,9 +38,6 @@ ${OPTION_VARIABLES.join('\n')}
   NO_COLOR              no colours
   CI                    no progress display (a progress log line every ${IMPORT_OPTIONS.progressInterval.default} s instead)
 Precedence: flags > environment > --config file > defaults.`;
-
-const TOKEN_NOTE = `The token ("AccountId:SecretKey", Settings → API) comes from NLPEARL_API_TOKEN, --token-file <file>,
-or NLPEARL_ACCOUNT_ID with NLPEARL_SECRET_KEY; never from a flag of its own.`;
 
 const SENDING_EPILOGUE = `${TOKEN_NOTE}\n\n${EXIT_CODES}\n\n${ENVIRONMENT}`;
 

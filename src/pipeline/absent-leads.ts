@@ -68,7 +68,10 @@ export async function handleAbsent(
       return undefined;
     }
     for (const [index, id] of ids.entries()) {
-      const answer = await callWithRetries(() => api.updateLead(id, { status: LEAD_STATUSES.Complete }), send);
+      const answer = await callWithRetries(
+        () => api.updateLead(id, { status: LEAD_STATUSES.Complete }),
+        send,
+      );
       if (answer.kind !== 'ok') {
         done += await ledger.setState(outbound, keys.slice(0, index), 'completed');
         return answer.kind === 'stopped' ? 'stopped' : answer.message;
