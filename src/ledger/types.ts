@@ -89,7 +89,7 @@ export type RunCommand = 'import' | 'retry' | 'undo' | 'pull';
 export interface RunStart {
   readonly command: RunCommand;
   readonly outbound: string;
-  /** The input path, or `--source NAME`; undefined for commands without an input (undo, pull). */
+  /** The input path, or `--source NAME`; for undo, the runs it undoes (`run 12`); undefined for pull. */
   readonly source?: string | undefined;
   /** Undefined when reading standard input. */
   readonly inputPath?: string | undefined;
