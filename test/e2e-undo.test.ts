@@ -9,6 +9,7 @@ import { phoneOf } from './helpers/leads-csv.js';
 import { range, writeNight } from './helpers/nightly.js';
 import { runCli, startCli } from './helpers/run-cli.js';
 import { useTempDir } from './helpers/temp-dir.js';
+import { postgresBackend, SQLITE_BACKEND, type LedgerBackend } from './ledger/ledger-backends.js';
 
 const OUTBOUND = 'sandbox-outbound';
 const tempDir = useTempDir();
@@ -31,11 +32,15 @@ interface Setup {
 }
 
 /** A campaign, a ledger file, and an import of leads 1..rows into them (run 1). */
-async function imported(rows: number, options: SandboxOptions = {}): Promise<Setup> {
+async function imported(
+  rows: number,
+  options: SandboxOptions = {},
+  backend: LedgerBackend = SQLITE_BACKEND,
+): Promise<Setup> {
   const box = await start(options);
   const dir = tempDir();
   const input = path.join(dir, 'leads.csv');
-  const ledger = path.join(dir, 'ledger.sqlite');
+  const ledger = await backend.fresh(dir);
   writeNight(input, range(1, rows));
   const env = { NLPEARL_API_TOKEN: box.token, NLPEARL_LEDGER: ledger };
   const run = await runCli(
@@ -75,38 +80,43 @@ async function ledgerStates(setup: Setup): Promise<Record<string, number>> {
 
 const deletes = (box: Sandbox) => box.requests.filter((r) => r.method === 'DELETE');
 
+// The first acceptance point on each kind of ledger: undo knows only the ledger's interface.
+for (const backend of [SQLITE_BACKEND, postgresBackend(import.meta.filename)]) {
+  describe.skipIf(!backend.available)(`undo, with a ${backend.name} ledger`, () => {
+    it('removes exactly the leads the run created: the campaign is back as it was; again, nothing is sent', async () => {
+      const byHand = Array.from({ length: 20 }, (_, i) => ({
+        phoneNumber: phoneOf(50_000 + i),
+        externalId: `hand-${i}`,
+      }));
+      const setup = await imported(1_000, { initialLeads: byHand }, backend);
+      const before = setup.box.leads.filter((lead) => lead.origin === 'platform').map((lead) => lead.id);
+      expect(setup.box.leads).toHaveLength(1_020);
+
+      const first = await undo(setup, '1', '--yes');
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toContain('1000 removed');
+      expect(setup.box.leads.map((lead) => lead.id)).toEqual(before);
+      expect(Object.values(setup.box.touches().leads).every((touch) => touch.deletes === 1)).toBe(true);
+      expect(Object.keys(setup.box.touches().leads)).toHaveLength(1_000);
+      expect(deletes(setup.box).length).toBe(20);
+      expect(resultStatuses(setup.input)).toEqual({ removed: 1_000 });
+      // The leads added by hand were pulled (the ledger had never seen the campaign), and stay untouched.
+      expect(await ledgerStates(setup)).toEqual({ removed: 1_000, pulled: 20 });
+
+      // By its results file this time: the same run, with nothing left to do, and not one request.
+      const requests = setup.box.requests.length;
+      const again = await undo(setup, setup.input.replace(/\.csv$/, '.results.csv'), '--yes');
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain('Nothing left to undo');
+      expect(setup.box.requests.length).toBe(requests);
+
+      const runs = await runCli(['ledger', 'runs', '--outbound', OUTBOUND], setup.env);
+      expect(runs.stdout).toMatch(/\n\s+2\s+undo\s.*removed 1000\s+run 1\n/);
+    }, 60_000);
+  });
+}
+
 describe('undo a run', () => {
-  it('removes exactly the leads the run created: the campaign is back as it was; again, nothing is sent', async () => {
-    const byHand = Array.from({ length: 20 }, (_, i) => ({
-      phoneNumber: phoneOf(50_000 + i),
-      externalId: `hand-${i}`,
-    }));
-    const setup = await imported(1_000, { initialLeads: byHand });
-    const before = setup.box.leads.filter((lead) => lead.origin === 'platform').map((lead) => lead.id);
-    expect(setup.box.leads).toHaveLength(1_020);
-
-    const first = await undo(setup, '1', '--yes');
-    expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('1000 removed');
-    expect(setup.box.leads.map((lead) => lead.id)).toEqual(before);
-    expect(Object.values(setup.box.touches().leads).every((touch) => touch.deletes === 1)).toBe(true);
-    expect(Object.keys(setup.box.touches().leads)).toHaveLength(1_000);
-    expect(deletes(setup.box).length).toBe(20);
-    expect(resultStatuses(setup.input)).toEqual({ removed: 1_000 });
-    // The leads added by hand were pulled (the ledger had never seen the campaign), and stay untouched.
-    expect(await ledgerStates(setup)).toEqual({ removed: 1_000, pulled: 20 });
-
-    // By its results file this time: the same run, with nothing left to do, and not one request.
-    const requests = setup.box.requests.length;
-    const again = await undo(setup, setup.input.replace(/\.csv$/, '.results.csv'), '--yes');
-    expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('Nothing left to undo');
-    expect(setup.box.requests.length).toBe(requests);
-
-    const runs = await runCli(['ledger', 'runs', '--outbound', OUTBOUND], setup.env);
-    expect(runs.stdout).toMatch(/\n\s+2\s+undo\s.*removed 1000\s+run 1\n/);
-  }, 60_000);
-
   it('keeps the 300 leads called since unless --include-called; --dry-run says so and changes nothing', async () => {
     const setup = await imported(1_000);
     const called = setup.box.setLeadStatus({ count: 300, outboundId: OUTBOUND }, 100);
