@@ -13,7 +13,7 @@ export interface TerminalCli {
   keys(...keys: string[]): void;
   /** The CLI's exit code, once it has exited. */
   exited(timeoutMs?: number): Promise<number>;
-  /** Ends the tmux server this terminal runs on (its own socket: no other session is touched). */
+  /** Ends the tmux server this terminal runs on (its own socket, in `dir`: no other session is touched). */
   close(): void;
 }
 
@@ -22,15 +22,16 @@ export function tmuxAvailable(): boolean {
 }
 
 /**
- * Starts `nlpearl-leads <args>` in a detached tmux session, with only `env` and PATH. A server of its own
- * (`-L`), so its environment is this test's, not that of a tmux someone else runs.
+ * Starts `nlpearl-leads <args>` in a detached tmux session, with only `env` and PATH. A server of its own, on a
+ * socket in `dir` (`-S`): its environment is this test's, not that of a tmux someone else runs, and the
+ * socket goes with the test's folder.
  */
 export function startInTerminal(
   dir: string,
   args: readonly string[],
   env: Record<string, string>,
 ): TerminalCli {
-  const socket = `nlpearl-leads-test-${process.pid}-${path.basename(dir)}`;
+  const socket = path.join(dir, 'tmux.sock');
   const exitFile = path.join(dir, 'terminal-exit-code');
   const assignments = Object.entries({ PATH: process.env.PATH ?? '', NLPEARL_LEDGER: 'off', ...env }).map(
     ([name, value]) => `${name}=${quote(value)}`,
@@ -44,7 +45,7 @@ export function startInTerminal(
     ...args.map(quote),
     `; echo $? > ${quote(exitFile)}; sleep 600`,
   ].join(' ');
-  const tmux = (...rest: string[]) => spawnSync('tmux', ['-L', socket, ...rest], { encoding: 'utf8' });
+  const tmux = (...rest: string[]) => spawnSync('tmux', ['-S', socket, ...rest], { encoding: 'utf8' });
   const started = tmux('new-session', '-d', '-s', 'cli', '-x', '200', '-y', '60', command);
   if (started.status !== 0) throw new Error(`tmux new-session failed: ${started.stderr}`);
   const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'cli').stdout;
