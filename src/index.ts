@@ -1,4 +1,5 @@
 export { importLeads, retryFailedRows, type ImportDependencies } from './pipeline/import-leads.js';
+export type { CanaryLead } from './pipeline/canary-leads.js';
 export type { RowProblem, RunProgress } from './pipeline/run-tally.js';
 export { formatSummary, type ImportSummary, type StatusCounts, type StopCode } from './pipeline/summary.js';
 export {

@@ -106,8 +106,11 @@ describe('the option table', () => {
       ].filter((value) => value !== undefined) as [number, string][];
       expect(outside.length).toBeGreaterThan(0);
       for (const [value, message] of outside) {
-        const file = parseConfigFile({ [name]: value });
-        expect(file.ok === false && file.issues.join()).toContain(`${name}: ${message}`);
+        // An option a config file may not set is refused there whatever its value (tested above).
+        if (spec.where.file === true) {
+          const file = parseConfigFile({ [name]: value });
+          expect(file.ok === false && file.issues.join()).toContain(`${name}: ${message}`);
+        }
         if (spec.where.library !== undefined) {
           const library = parseImportOptions({ input: 'a.csv', [name]: value });
           expect(library.ok === false && library.issues.join()).toContain(`${name}: ${message}`);

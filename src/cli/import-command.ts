@@ -7,6 +7,7 @@ import { flagName } from '../options/yargs-flag.js';
 import { importLeads, retryFailedRows } from '../pipeline/import-leads.js';
 import type { RowProblem, RunProgress } from '../pipeline/run-tally.js';
 import { formatSummary, type ImportSummary } from '../pipeline/summary.js';
+import { canaryQuestion } from './canary-question.js';
 import { exitStatusOf } from './exit-status.js';
 import type { CliIo, OutputStream } from './io.js';
 import { createCliLogger } from './logger.js';
@@ -58,6 +59,7 @@ export async function runImportCommand(
       reporter.stop();
     });
     let summary: ImportSummary;
+    let progress: (() => RunProgress) | undefined;
     try {
       const deps = {
         logger,
@@ -79,8 +81,14 @@ export async function runImportCommand(
             },
             'starting',
           );
-          reporter.start(() => run.progress());
+          reporter.start((progress = () => run.progress()));
         },
+        onCanary: canaryQuestion(io, {
+          show: !stdoutIsTheLog(io),
+          signal: stop.signal,
+          pause: () => reporter.stop(),
+          resume: () => progress !== undefined && reporter.start(progress),
+        }),
       };
       summary =
         command === 'retry'
@@ -93,7 +101,12 @@ export async function runImportCommand(
     const unsent = summary.counts.failed + summary.counts.invalid + summary.counts.unknown;
     // Stopped part-way: the same command with --resume finishes the job (and resends what failed); otherwise
     // failed or invalid rows are sent again by `retry`.
-    const resume = summary.stopped === undefined ? undefined : resumeCommand(command, argv);
+    const resume =
+      summary.stopped === undefined
+        ? undefined
+        : summary.stopped.code === 'CANARY'
+          ? canaryContinueCommand(argv, summary.ledger !== undefined)
+          : resumeCommand(command, argv);
     const retry =
       resume === undefined && !summary.dryRun && unsent > 0
         ? retryCommand(summary.resultsPath, flags, options)
@@ -196,9 +209,7 @@ function loggedProblem(problem: RowProblem): Omit<RowProblem, 'reason'> & { reas
  * and a job's log stays JSON lines only.
  */
 function summaryText(summary: ImportSummary, next: NextCommands, io: CliIo): string {
-  if (io.stdout.isTTY !== true && io.stderr.isTTY !== true && sameDestination(io.stdout, io.stderr)) {
-    return '';
-  }
+  if (stdoutIsTheLog(io)) return '';
   if (summary.dryRun) return formatValidationReport(summary);
   if (io.stdout.isTTY === true) {
     return formatSummaryTable(summary, createStyle(wantsColor(io.stdout, io.env)), next);
@@ -207,7 +218,12 @@ function summaryText(summary: ImportSummary, next: NextCommands, io: CliIo): str
   return `${formatSummary(summary, next.retry)}${resume}`;
 }
 
-/** What to run next: `resume` after a stop, `retry` when rows failed or are invalid. */
+/** stdout and stderr are one destination off a terminal, where the log's JSON lines go. */
+function stdoutIsTheLog(io: CliIo): boolean {
+  return io.stdout.isTTY !== true && io.stderr.isTTY !== true && sameDestination(io.stdout, io.stderr);
+}
+
+/** What to run next: `resume` after a stop (a canary's included), `retry` when rows failed or are invalid. */
 export interface NextCommands {
   readonly retry?: string | undefined;
   readonly resume?: string | undefined;
@@ -215,8 +231,28 @@ export interface NextCommands {
 
 /** The command as it was typed, with --resume instead of --overwrite (retry always continues its file). */
 export function resumeCommand(command: ImportCommand, argv: readonly string[]): string {
+  return rerun(argv, command === 'retry' ? undefined : '--resume');
+}
+
+/**
+ * After a canary's stop: the command as it was typed without --canary, so the rest go without another stop.
+ * With a ledger, a plain re-run over the whole file (--overwrite): the ledger finds the canary's leads
+ * unchanged and sends nothing for them, and they count as seen, never as absent, as --resume's rows done
+ * before would. Without one, --resume: the results file says which rows are done.
+ */
+export function canaryContinueCommand(argv: readonly string[], ledger: boolean): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--canary') i += 1;
+    else if (!arg.startsWith('--canary=')) kept.push(arg);
+  }
+  return rerun(kept, ledger ? '--overwrite' : '--resume');
+}
+
+function rerun(argv: readonly string[], results: '--resume' | '--overwrite' | undefined): string {
   const kept = argv.filter((arg) => !['--overwrite', '--resume', '--no-resume'].includes(arg));
-  return ['nlpearl-leads', ...kept, ...(command === 'retry' ? [] : ['--resume'])].map(shellQuote).join(' ');
+  return ['nlpearl-leads', ...kept, ...(results === undefined ? [] : [results])].map(shellQuote).join(' ');
 }
 
 /** Whether two outputs are one file, pipe or socket (`2>&1`). */

@@ -48,7 +48,11 @@ export function formatSummaryTable(
   const phones = phoneColumnsLine(summary, number);
   if (phones !== undefined) lines.push(phones);
   lines.push(...ledgerLines(summary));
-  if (summary.stopped) lines.push(style.red(`Stopped: ${summary.stopped.message}`));
+  if (summary.stopped) {
+    // A canary's stop is what was asked for, not a failure.
+    const colour = summary.stopped.code === 'CANARY' ? style.bold : style.red;
+    lines.push(colour(`Stopped: ${summary.stopped.message}`));
+  }
   lines.push(`Results: ${summary.resultsPath}`);
   if (next.resume !== undefined) lines.push(`Continue with: ${style.bold(next.resume)}`);
   if (next.retry !== undefined) {

@@ -195,6 +195,16 @@ export const IMPORT_OPTIONS = {
     help: 'check token and outbound first (--no-preflight skips)',
     where: { commands: SENDING, group: 'Sending:', file: true, library: true, retry: 'typed' },
   },
+  // A check by a person, once: not in a config file, where it would stop every nightly run; not repeated by
+  // the retry or continue commands.
+  canary: {
+    type: 'number',
+    integer: true,
+    min: 1,
+    help: 'send the first n rows, show them as the campaign holds them, ask before the rest (off a terminal: stop, exit 0, print the command that continues)',
+    defaultHelp: 'off',
+    where: { commands: ['import'], group: 'Sending:', library: true },
+  },
 
   ...LEDGER_OPTIONS,
 

@@ -10,6 +10,7 @@ import { createSendContext } from '../upload/send-context.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
 import type { SendContext } from '../upload/send-context.js';
 import { handleAbsent } from './absent-leads.js';
+import { createCanary, type CanaryQuestion } from './canary-leads.js';
 import { checkAccess } from './check-access.js';
 import { parseErrorBudget } from './error-budget.js';
 import type { LedgerRun } from './ledger-run.js';
@@ -36,6 +37,11 @@ export interface ImportDependencies {
   readonly onStart?: (run: { progress(): RunProgress }) => void;
   /** Receives a function that writes pending result lines now (for a CLI that must quit at once). */
   readonly onWriter?: (flush: () => void) => void;
+  /**
+   * With `canary: N`: called once N rows were sent, with them as the campaign now holds them (Get Lead); true
+   * sends the rest in the same run. Without it, or on false, the run stops there (`stopped.code` 'CANARY').
+   */
+  readonly onCanary?: CanaryQuestion;
 }
 
 /** Imports a CSV of leads into an NLPearl outbound campaign; see the README for every option. */
@@ -132,7 +138,12 @@ async function runImport(
         `the ledger could not record an outcome (${error instanceof Error ? error.message : String(error)}); run again: what it did not record is looked up first`,
       ),
     );
-    await sendRows(run, retry, { tally, stop, slots, out, send, outcomes, api, ledger, actions, planned });
+    const canary =
+      options.canary === undefined
+        ? undefined
+        : createCanary(options.canary, { api, send, stop, ledger, ask: deps.onCanary });
+    const parts = { tally, stop, slots, out, send, outcomes, api, ledger, actions, planned, canary };
+    await sendRows(run, retry, parts);
     // A failed write has stopped the run already (onFailure): absent leads are then left alone.
     await ledger?.settle().catch(() => undefined);
     if (ledger !== undefined) {

@@ -60,6 +60,14 @@ export async function prepareRun(
   if (!options.dryRun && outbound === '') {
     throw new UsageError('no outbound id: pass --outbound <id> or set NLPEARL_OUTBOUND_ID', 'USAGE');
   }
+  if (options.canary !== undefined && (options.dryRun || options.input === '-')) {
+    throw new UsageError(
+      options.dryRun
+        ? '--canary sends rows, and a dry run sends none'
+        : '--canary needs a file: standard input cannot be read again to continue',
+      'USAGE',
+    );
+  }
   if (options.input === '-' && options.results === undefined) {
     throw new UsageError('--results <file> is required when the leads come from standard input', 'USAGE');
   }

@@ -32,10 +32,11 @@ export class RunStop {
     return this.#failure;
   }
 
-  stop(code: StopCode, message: string): void {
+  /** `level`: a stop the user asked for (`--canary`) is no warning. */
+  stop(code: StopCode, message: string, level: 'warn' | 'info' = 'warn'): void {
     if (this.#reason !== undefined) return;
     this.#reason = { code, message };
-    this.#logger.warn({ code }, message);
+    this.#logger[level]({ code }, message);
     this.#controller.abort();
   }
 

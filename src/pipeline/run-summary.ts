@@ -58,6 +58,9 @@ export function summarize(
     problems: [...tally.problems],
     ...(ledger === undefined ? {} : { ledger }),
     ...(stopped === undefined ? {} : { stopped }),
-    exitCode: refused && stopped === undefined ? 2 : exitCodeOf(tally.counts, stopped !== undefined),
+    exitCode:
+      refused && stopped === undefined
+        ? 2
+        : exitCodeOf(tally.counts, stopped !== undefined && stopped.code !== 'CANARY'),
   };
 }

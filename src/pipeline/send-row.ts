@@ -19,8 +19,8 @@ export interface RowContext {
   readonly actions: ActionSettings;
 }
 
-/** Sends one row (or, with a ledger, updates it or leaves it be) and records what it came to. */
-export async function sendRow(plan: SendPlan, context: RowContext): Promise<void> {
+/** Sends one row (or, with a ledger, updates it or leaves it be), records what it came to and returns it. */
+export async function sendRow(plan: SendPlan, context: RowContext): Promise<RowResult> {
   const write: WriteOutcome = (status, extra) =>
     context.out.write({ row: plan.row, status, attempts: extra.attempts ?? 0, ...extra }, plan.cells);
   const result =
@@ -28,6 +28,7 @@ export async function sendRow(plan: SendPlan, context: RowContext): Promise<void
       ? await add(plan, context, false)
       : await withLedger(plan, context, context.ledger);
   recordOutcome(result, plan, write, context.outcomes);
+  return result;
 }
 
 async function withLedger(plan: SendPlan, context: RowContext, ledger: LedgerRun): Promise<RowResult> {

@@ -1,13 +1,15 @@
 import { InputError } from '../errors.js';
 import { DuplicateFinder } from '../mapping/duplicates.js';
 import type { ResultsWriter } from '../results/results-writer.js';
+import type { Canary } from './canary-leads.js';
 import { ledgerAction } from './ledger-action.js';
 import { planRows, type RowPlan } from './plan-rows.js';
 import type { PreparedRun } from './prepare-run.js';
 import type { RunStop } from './run-stop.js';
 import type { RunTally } from './run-tally.js';
 import type { SendSlots } from './send-slots.js';
-import { sendRow, type RowContext } from './send-row.js';
+import { sendRow, type RowContext, type SendPlan } from './send-row.js';
+import type { RowResult } from './record-outcome.js';
 
 /** A dry run's plan with a ledger: what a real run would send. */
 export interface PlannedCounts {
@@ -21,15 +23,20 @@ export interface SendRowsParts extends RowContext {
   readonly stop: RunStop;
   readonly slots: SendSlots;
   readonly planned: PlannedCounts;
+  /** `--canary N`: the first N rows sent, then a check before the rest go. */
+  readonly canary?: Canary | undefined;
 }
 
 /**
  * The bounded loop: a row is pulled from the input only when a request slot is free, so a file of any size
- * holds at most `concurrency` rows in memory. Rows that are not sent are written at once.
+ * holds at most `concurrency` rows in memory. Rows that are not sent are written at once. With a canary, a row
+ * to send also waits for the canary's room; once it is full, the row waits for the check, and is left out of
+ * the results file when the run stops there (the command that continues reads it again).
  */
 export async function sendRows(run: PreparedRun, retry: boolean, parts: SendRowsParts): Promise<void> {
   const { options } = run;
   const { stop, slots, out, tally, ledger } = parts;
+  let canary = parts.canary;
   const plans = planRows({
     records: run.csv.records,
     inputName: run.inputName,
@@ -51,8 +58,18 @@ export async function sendRows(run: PreparedRun, retry: boolean, parts: SendRows
         recordPlan(plan, tally, out);
         continue;
       }
+      if (plan.kind === 'send' && canary !== undefined) {
+        const admitted = await canary.gate.admit(stop.signal);
+        if (admitted === 'stopped') break;
+        if (admitted === 'full') {
+          await slots.drain();
+          if (!(await canary.check())) break;
+          // Yes: the rest go as any run's would, this row first.
+          canary = undefined;
+        }
+      }
       if (!(await slots.room())) break;
-      if (plan.kind === 'send') slots.start(() => sendRow(plan, parts));
+      if (plan.kind === 'send') slots.start(() => sendCounted(plan, parts, canary));
       else if (plan.kind === 'valid') slots.start(() => planWithLedger(plan, parts));
     }
   } catch (error) {
@@ -61,6 +78,16 @@ export async function sendRows(run: PreparedRun, retry: boolean, parts: SendRows
     stop.fail(error);
   }
   await slots.drain();
+}
+
+/** Sends a row; a canary's place for it is counted as sent, or given back, whatever came of it. */
+async function sendCounted(plan: SendPlan, parts: SendRowsParts, canary: Canary | undefined): Promise<void> {
+  let result: RowResult = { status: 'not-sent' };
+  try {
+    result = await sendRow(plan, parts);
+  } finally {
+    canary?.gate.settle(plan.row, result);
+  }
 }
 
 /** A row that is not sent: its result line and its count. */

@@ -4,10 +4,12 @@ import { describePhoneColumns } from '../mapping/phone-column-counts.js';
 import type { FinalStatus, RowProblem } from './run-tally.js';
 
 /**
- * Why a run stopped part-way: a signal, an answer about the whole run, the error budget, the API gone, or an
- * input or results file that failed after leads were sent (before, they are thrown as errors).
+ * Why a run stopped part-way: a signal, an answer about the whole run, the error budget, the API gone, an
+ * input or results file that failed after leads were sent (before, they are thrown as errors), or the end of
+ * a `canary` whose rows are to be checked before the rest go (not a failure: exit 0 unless rows failed).
  */
 export type StopCode =
+  | 'CANARY'
   | 'INTERRUPTED'
   | 'CREDENTIALS_REJECTED'
   | 'OUTBOUND_NOT_FOUND'
@@ -50,7 +52,8 @@ export interface ImportSummary {
   readonly stopped?: { readonly code: StopCode; readonly message: string };
   /**
    * 0 every row created, updated, unchanged or skipped (dry run: all valid); 1 some rows invalid or failed;
-   * 2 the ledger's guard refused to touch the absent leads (nothing was changed of them); 3 stopped part-way.
+   * 2 the ledger's guard refused to touch the absent leads (nothing was changed of them); 3 stopped part-way
+   * (a `canary` stop is 0 or 1, by the rows it reached).
    */
   readonly exitCode: 0 | 1 | 2 | 3;
 }
