@@ -1,5 +1,5 @@
 import type { CanaryQuestion } from '../pipeline/canary-leads.js';
-import { askYesNo, canAsk } from './ask-yes-no.js';
+import { askYesNo, canAsk } from './ask.js';
 import { formatCanaryReport } from './canary-report.js';
 import type { CliIo } from './io.js';
 import { createStyle, wantsColor } from './style.js';

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { resolveLedgerLocation, type LedgerLocation } from '../ledger/location.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import type { Ledger } from '../ledger/types.js';
-import { ask, atTerminal, isYes } from './ask.js';
+import { askYesNo, canAsk } from './ask.js';
 import type { CliIo } from './io.js';
 import { exportLedger } from './ledger-export.js';
 import { formatDescription, formatRuns } from './ledger-format.js';
@@ -131,19 +131,20 @@ async function forget(ledger: Ledger, outbound: string, yes: boolean, io: CliIo)
     return 0;
   }
   if (!yes) {
-    if (!atTerminal(io)) {
+    if (!canAsk(io)) {
       throw new UsageError(
         `ledger forget asks before forgetting the ${total} leads of outbound ${outbound}, and cannot ask ` +
           'without a terminal: pass --yes',
         'USAGE',
       );
     }
-    const answer = await ask(
-      io,
+    const confirmed = await askYesNo(
+      io.stdin,
+      io.stderr,
       `Forget the ${total} leads of outbound ${outbound} in the ledger ${ledger.location}? ` +
         'The campaign itself is not changed. [y/N] ',
     );
-    if (!isYes(answer)) {
+    if (!confirmed) {
       io.stderr.write('nlpearl-leads: nothing was forgotten\n');
       return 0;
     }

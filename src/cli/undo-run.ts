@@ -6,7 +6,7 @@ import { markRemovedInResults } from '../results/mark-removed.js';
 import { removeLeads, type UndoOutcome } from '../undo/remove-leads.js';
 import { createdEntries, findUndoTarget, parseUndoReference, type UndoTarget } from '../undo/undo-target.js';
 import { checkCampaign, openApiSession, type ApiFlags } from './api-session.js';
-import { ask, atTerminal, isYes } from './ask.js';
+import { askYesNo, canAsk } from './ask.js';
 import type { CliIo } from './io.js';
 import { ledgerLocation, openExisting } from './ledger-actions.js';
 import type { Redactor } from './secrets.js';
@@ -52,7 +52,7 @@ export async function runUndo(flags: UndoFlags, io: CliIo, redactor: Redactor): 
   }
   const dryRun = flags.dryRun === true;
   // Asked before anything is read: a job without --yes fails at once, and says how to go on.
-  if (!dryRun && flags.yes !== true && !atTerminal(io)) {
+  if (!dryRun && flags.yes !== true && !canAsk(io)) {
     throw new UsageError(
       'undo removes leads from the campaign and asks first, which needs a terminal: pass --yes (or --dry-run to see what it would do)',
       'USAGE',
@@ -72,8 +72,8 @@ export async function runUndo(flags: UndoFlags, io: CliIo, redactor: Redactor): 
       return 0;
     }
     if (!dryRun && flags.yes !== true) {
-      const answer = await ask(io, `Remove them from outbound ${outbound}? [y/N] `);
-      if (!isYes(answer)) {
+      const question = `Remove them from outbound ${outbound}? [y/N] `;
+      if (!(await askYesNo(io.stdin, io.stderr, question, session.send.stop))) {
         io.stderr.write('nlpearl-leads: nothing was removed\n');
         return 0;
       }

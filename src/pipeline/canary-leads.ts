@@ -1,6 +1,6 @@
 import { callWithRetries } from '../upload/attempts.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
-import type { SendContext } from '../upload/send-lead.js';
+import type { SendContext } from '../upload/send-context.js';
 import { CanaryGate, type CanaryRow } from './canary-gate.js';
 import type { LedgerRun } from './ledger-run.js';
 import type { RunStop } from './run-stop.js';
