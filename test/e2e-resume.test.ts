@@ -133,3 +133,33 @@ describe('--resume on the same file, and on a changed one', () => {
     expect(repeated(box.leads.map((l) => l.externalId))).toEqual([]);
   }, 60_000);
 });
+
+describe('--resume with the ledger', () => {
+  it('counts the rows an earlier run finished as in the input: --absent deletes none of them', async () => {
+    sandbox = await startSandbox();
+    const dir = tempDir();
+    const input = path.join(dir, 'leads.csv');
+    writeLeadsCsv(input, 100);
+    const env = { NLPEARL_API_TOKEN: sandbox.token, NLPEARL_LEDGER: path.join(dir, 'ledger.sqlite') };
+    const first = await runCli(importArgs(input, sandbox.url, '--no-progress'), env);
+    expect(first.code, first.stderr).toBe(0);
+    // Every row is done in the results file: the resumed run sends nothing, and its leads are still tonight's.
+    const resumed = await runCli(
+      importArgs(
+        input,
+        sandbox.url,
+        '--no-progress',
+        '--resume',
+        '--absent',
+        'delete',
+        '--max-absent',
+        '100%',
+      ),
+      env,
+    );
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(sandbox.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(sandbox.leads).toHaveLength(100);
+    expect(resumed.stdout).not.toMatch(/leads of earlier runs are not in this file/);
+  }, 30_000);
+});

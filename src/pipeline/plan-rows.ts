@@ -9,8 +9,11 @@ import type { LeadBody, RowStatus } from '../types.js';
 
 /** What becomes of one input record, decided before anything is sent. */
 export type RowPlan =
-  /** An earlier run finished it (--resume, retry): nothing to do. */
-  | { readonly kind: 'done'; readonly row: number }
+  /**
+   * An earlier run finished it (--resume, retry): nothing to send. `body` when the row maps, so that the
+   * ledger can count the lead as in tonight's input.
+   */
+  | { readonly kind: 'done'; readonly row: number; readonly body?: LeadBody | undefined }
   | (Located & { readonly kind: 'invalid'; readonly reason: string; readonly column?: string | undefined })
   | (Located & {
       readonly kind: 'skipped';
@@ -93,7 +96,7 @@ export function planRow(record: CsvRecord, context: PlanContext): RowPlan {
   if (isDone(status, context.retry)) {
     // Its keys still count: a later row with the same phone is a duplicate of it.
     if (mapped?.ok) context.duplicates?.check(mapped.body, row);
-    return { kind: 'done', row };
+    return { kind: 'done', row, body: mapped?.ok ? mapped.body : undefined };
   }
   const at = { row, line: record.line, cells };
   // A person who must not be called (do-not-call): never sent, and claims no phone or externalId.

@@ -55,6 +55,10 @@ export async function sendRows(run: PreparedRun, retry: boolean, parts: SendRows
       if (stop.signal.aborted) break;
       const ledgerPlan = plan.kind === 'valid' && ledger !== undefined;
       if (plan.kind !== 'send' && !ledgerPlan) {
+        // A row an earlier run of this results file finished is still in tonight's input: without this, a
+        // resumed run would count its lead absent, and --absent could complete or delete it.
+        if (plan.kind === 'done' && plan.body !== undefined && ledger?.runId !== undefined)
+          ledger.defer(ledger.ledger.markSeen(ledger.leadOf(plan.body)));
         recordPlan(plan, tally, out);
         continue;
       }
