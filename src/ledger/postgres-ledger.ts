@@ -9,7 +9,7 @@ import { recordPgPulled } from './postgres-pulled.js';
 import { ENTRIES, ENTRY_COLUMNS, entryOf, runOf, type PgEntryRow, type PgRunRow } from './postgres-rows.js';
 import { migratePg } from './postgres-schema.js';
 import type { PgWrite, Tx } from './postgres-writes.js';
-import { countsOf } from './sqlite-rows.js';
+import { countsOf } from './row-records.js';
 import type {
   EntryState,
   Ledger,

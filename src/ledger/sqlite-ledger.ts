@@ -3,7 +3,8 @@ import { SqliteConnection } from './sqlite-connection.js';
 import { importSqliteEntries, importSqliteRuns } from './sqlite-import.js';
 import { SqliteLocks } from './sqlite-lock.js';
 import { openSqliteFile } from './sqlite-open.js';
-import { countsOf, runRecord, SqliteNames } from './sqlite-rows.js';
+import { countsOf } from './row-records.js';
+import { runRecord, SqliteNames } from './sqlite-rows.js';
 import { prepareStatements, type EntryRow, type LeadParams, type Statements } from './sqlite-statements.js';
 import type {
   Ledger,
