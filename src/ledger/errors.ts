@@ -26,3 +26,8 @@ export class LedgerError extends NlpearlLeadsError {
     this.name = 'LedgerError';
   }
 }
+
+/** A ledger used after `close()`: the same words from either backend. */
+export function closedLedgerError(location: string): LedgerError {
+  return new LedgerError(`the ledger ${location} is closed`, 'LEDGER_CLOSED');
+}
