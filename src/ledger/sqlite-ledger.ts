@@ -1,4 +1,14 @@
-import { checkLeadInRun, checkPulledLead, checkRunId, checkText } from './input-checks.js';
+import {
+  checkCreated,
+  checkLeadInRun,
+  checkPulled,
+  checkRunId,
+  checkSettableState,
+  checkText,
+  checkUpdated,
+  type SettableState,
+  unknownRunError,
+} from './input-checks.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import { importSqliteEntries, importSqliteRuns } from './sqlite-import.js';
 import { SqliteLocks } from './sqlite-lock.js';
@@ -36,8 +46,6 @@ export async function openSqliteLedger(file: string, options: LedgerOptions): Pr
     options,
   );
 }
-
-const SETTABLE_STATES = ['completed', 'removing', 'removed'] as const;
 
 /** The ledger on one SQLite connection; the schema is in sqlite-schema.ts and docs/ledger.md. */
 class SqliteLedger implements Ledger {
@@ -94,9 +102,7 @@ class SqliteLedger implements Ledger {
     lead: LeadInRun,
     outcome: { readonly leadId: string; readonly bodyHash: string },
   ): Promise<void> {
-    checkLeadInRun(lead);
-    checkText('leadId', outcome.leadId);
-    checkText('bodyHash', outcome.bodyHash);
+    checkCreated(lead, outcome);
     return this.#conn.write(() => {
       const params = this.#params(lead, outcome.leadId, outcome.bodyHash);
       this.#sql.markCreated.run({ ...params, state: 'created', createdRun: lead.runId });
@@ -107,8 +113,7 @@ class SqliteLedger implements Ledger {
     lead: LeadInRun,
     outcome: { readonly bodyHash: string; readonly leadId?: string },
   ): Promise<void> {
-    checkLeadInRun(lead);
-    checkText('bodyHash', outcome.bodyHash);
+    checkUpdated(lead, outcome);
     return this.#conn.write(() => {
       const params = this.#params(lead, outcome.leadId ?? null, outcome.bodyHash);
       this.#sql.markUpdated.run({ ...params, state: 'updated', createdRun: null });
@@ -130,12 +135,8 @@ class SqliteLedger implements Ledger {
     });
   }
 
-  async setState(
-    outbound: string,
-    keys: readonly string[],
-    state: (typeof SETTABLE_STATES)[number],
-  ): Promise<number> {
-    if (!SETTABLE_STATES.includes(state)) throw new TypeError(`setState cannot set state ${String(state)}`);
+  async setState(outbound: string, keys: readonly string[], state: SettableState): Promise<number> {
+    checkSettableState(state);
     return this.#conn.write(
       this.#conn.atomic(() => {
         const outboundId = this.#outboundId(outbound);
@@ -179,8 +180,7 @@ class SqliteLedger implements Ledger {
   }
 
   async recordPulled(outbound: string, leads: readonly PulledLead[]): Promise<PullResult> {
-    checkText('outbound', outbound);
-    leads.forEach(checkPulledLead);
+    checkPulled(outbound, leads);
     return this.#conn.write(
       this.#conn.atomic((): PullResult => {
         const outboundId = this.#names.id('outbound', outbound, true);
@@ -244,7 +244,7 @@ class SqliteLedger implements Ledger {
     const endedAt = (end.endedAt ?? this.#now()).toISOString();
     return this.#conn.write(() => {
       const info = this.#sql.finishRun.run(endedAt, JSON.stringify(end.counts), end.exitStatus, id);
-      if (info.changes === 0) throw new RangeError(`the ledger ${this.location} has no run ${id}`);
+      if (info.changes === 0) throw unknownRunError(this.location, id);
     });
   }
 
