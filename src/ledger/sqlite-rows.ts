@@ -1,6 +1,6 @@
 import { entryRecord, runRecordOf } from './row-records.js';
-import type { EntryRow, RunRow, Statements } from './sqlite-statements.js';
-import type { LedgerEntry, RunRecord } from './types.js';
+import type { EntryRow, LeadParams, RunRow, Statements } from './sqlite-statements.js';
+import type { LeadInRun, LedgerEntry, RunRecord } from './types.js';
 
 type Table = 'outbound' | 'source';
 
@@ -52,6 +52,21 @@ export class SqliteNames {
 
   entry(row: EntryRow, outbound = this.name('outbound', row.outbound_id)): LedgerEntry {
     return entryRecord(row, outbound, row.source_id === null ? null : this.name('source', row.source_id));
+  }
+
+  /** What a write of `lead`'s row binds, its names as ids. Inside a write: adds the names when new. */
+  leadParams(lead: LeadInRun, leadId: string | null, bodyHash: string | null): LeadParams {
+    const { key, keyKind, phone, runId } = lead;
+    return {
+      outboundId: this.id('outbound', lead.outbound, true),
+      key,
+      keyKind,
+      phone,
+      sourceId: this.id('source', lead.source, true),
+      runId,
+      leadId,
+      bodyHash,
+    };
   }
 }
 
