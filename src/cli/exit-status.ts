@@ -26,7 +26,6 @@ export const EXIT_STATUS = {
   LEDGER_NOT_LEDGER: 2,
   LEDGER_NEWER_SCHEMA: 2,
   LEDGER_LOCKED: 2,
-  LEDGER_UNSUPPORTED: 2,
   LEDGER_CLOSED: 2,
 } as const satisfies Record<ErrorCode, 2 | 3>;
 

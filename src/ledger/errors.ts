@@ -15,8 +15,6 @@ export type LedgerErrorCode =
   | 'LEDGER_NEWER_SCHEMA'
   /** Another run holds the outbound's lock (the message names it: pid, host, since when). */
   | 'LEDGER_LOCKED'
-  /** A kind of ledger this version cannot open yet (PostgreSQL). */
-  | 'LEDGER_UNSUPPORTED'
   /** Used after `close()`: a mistake of the caller's. */
   | 'LEDGER_CLOSED';
 
@@ -27,4 +25,9 @@ export class LedgerError extends NlpearlLeadsError {
     super(message, code, options);
     this.name = 'LedgerError';
   }
+}
+
+/** A ledger used after `close()`: the same words from either backend. */
+export function closedLedgerError(location: string): LedgerError {
+  return new LedgerError(`the ledger ${location} is closed`, 'LEDGER_CLOSED');
 }

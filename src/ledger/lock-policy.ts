@@ -6,6 +6,12 @@ export const DEFAULT_LOCK_STALE_MS = 120_000;
 
 export type Staleness = { stale: false } | { stale: true; reason: string };
 
+/** A lock taken over: from whom, and why that was allowed. */
+export interface Takeover {
+  readonly held: HeldLock;
+  readonly reason: string;
+}
+
 /**
  * Whether a lock may be taken over from its holder: its process is gone (which only this host can tell), or
  * its heartbeat is older than `staleMs` (a holder on another host, or one that hangs). A pid reused by another
@@ -24,6 +30,20 @@ export function lockStaleness(
     return { stale: true, reason: `no heartbeat since ${held.heartbeatAt.toISOString()}` };
   }
   return { stale: false };
+}
+
+/**
+ * The rule both backends apply to a lock another run holds: take it over when it is stale (`lockStaleness`),
+ * else refuse with the LEDGER_LOCKED error that names its holder.
+ */
+export function takeOverOrRefuse(
+  location: string,
+  held: HeldLock,
+  here: { readonly host: string; readonly now: Date; readonly staleMs: number },
+): Takeover {
+  const staleness = lockStaleness(held, here);
+  if (!staleness.stale) throw lockedError(location, held, here.staleMs);
+  return { held, reason: staleness.reason };
 }
 
 /** `kill(pid, 0)` sends nothing: it fails with ESRCH when there is no such process, EPERM when it is not ours. */
@@ -51,6 +71,10 @@ export function lockedError(location: string, held: HeldLock, staleMs: number): 
 
 export function takeoverWarning(location: string, held: HeldLock, reason: string): string {
   return `took over the lock of outbound ${held.outbound} in the ledger ${location} from ${describeHolder(held)}: ${reason}`;
+}
+
+export function heartbeatFailedWarning(outbound: string, error: unknown): string {
+  return `the heartbeat of the lock of outbound ${outbound} failed: ${String(error)}`;
 }
 
 export function lostWarning(location: string, outbound: string): string {

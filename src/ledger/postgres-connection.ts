@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { LedgerError } from './errors.js';
+import { closedLedgerError, type LedgerError } from './errors.js';
+import { keysetPages } from './keyset-pages.js';
 import { ledgerErrorFromPg } from './postgres-errors.js';
 import { SCHEMA } from './postgres-schema.js';
 import { commitWrites, PgNames, type PgWrite } from './postgres-writes.js';
@@ -102,22 +103,9 @@ export class PgConnection {
     return this.#writes.drain();
   }
 
-  /**
-   * Reads page after page, each starting after the last row of the one before (keyset paging), so no query
-   * stays open while the caller writes between pages. Commits queued writes before each page.
-   */
-  async *pages<Row>(
-    fetch: (after: Row | undefined) => Promise<Row[]>,
-    pageSize: number,
-  ): AsyncGenerator<Row> {
-    let after: Row | undefined;
-    for (;;) {
-      await this.drain();
-      const rows = await fetch(after);
-      yield* rows;
-      if (rows.length < pageSize) return;
-      after = rows.at(-1);
-    }
+  /** Reads `fetch`'s pages one after another (keyset-pages.ts), committing queued writes before each. */
+  pages<Row>(fetch: (after: Row | undefined) => Promise<Row[]>, pageSize: number): AsyncGenerator<Row> {
+    return keysetPages(fetch, pageSize, () => this.drain());
   }
 
   async close(): Promise<void> {
@@ -132,7 +120,7 @@ export class PgConnection {
   }
 
   closedError(): LedgerError {
-    return new LedgerError(`the ledger ${this.location} is closed`, 'LEDGER_CLOSED');
+    return closedLedgerError(this.location);
   }
 
   async #commit(ops: readonly PgWrite[]): Promise<readonly Settled<unknown>[]> {

@@ -1,7 +1,7 @@
 import type { PgConnection } from './postgres-connection.js';
 import { heldLockOf, runOf, type PgLockRow, type PgRunRow } from './postgres-rows.js';
 import { LOCK_CLASS } from './postgres-schema.js';
-import { countsOf } from './sqlite-rows.js';
+import { countsOf } from './row-records.js';
 import type { EntryState, LedgerDescription } from './types.js';
 
 /** Only rows whose advisory lock is held: a row left by a holder that died is no lock. */

@@ -1,4 +1,14 @@
-import { checkLeadInRun, checkPulledLead, checkRunId, checkText } from './input-checks.js';
+import {
+  checkCreated,
+  checkLeadInRun,
+  checkPulled,
+  checkRunId,
+  checkSettableState,
+  checkText,
+  checkUpdated,
+  type SettableState,
+  unknownRunError,
+} from './input-checks.js';
 import { PgConnection } from './postgres-connection.js';
 import { ledgerErrorFromPg } from './postgres-errors.js';
 import { importPgEntries, importPgRuns } from './postgres-import.js';
@@ -9,7 +19,7 @@ import { recordPgPulled } from './postgres-pulled.js';
 import { ENTRIES, ENTRY_COLUMNS, entryOf, runOf, type PgEntryRow, type PgRunRow } from './postgres-rows.js';
 import { migratePg } from './postgres-schema.js';
 import type { PgWrite, Tx } from './postgres-writes.js';
-import { countsOf } from './sqlite-rows.js';
+import { countsOf } from './row-records.js';
 import type {
   EntryState,
   Ledger,
@@ -46,7 +56,6 @@ export async function openPostgresLedger(
   }
 }
 
-const SETTABLE_STATES = ['completed', 'removing', 'removed'] as const;
 const PAGE = 500;
 /** The ledger in a PostgreSQL schema of its own; the tables are in postgres-schema.ts and docs/ledger.md. */
 class PostgresLedger implements Ledger {
@@ -86,9 +95,7 @@ class PostgresLedger implements Ledger {
     lead: LeadInRun,
     outcome: { readonly leadId: string; readonly bodyHash: string },
   ): Promise<void> {
-    checkLeadInRun(lead);
-    checkText('leadId', outcome.leadId);
-    checkText('bodyHash', outcome.bodyHash);
+    checkCreated(lead, outcome);
     return this.#write({ kind: 'created', lead, ...outcome });
   }
 
@@ -96,8 +103,7 @@ class PostgresLedger implements Ledger {
     lead: LeadInRun,
     outcome: { readonly bodyHash: string; readonly leadId?: string },
   ): Promise<void> {
-    checkLeadInRun(lead);
-    checkText('bodyHash', outcome.bodyHash);
+    checkUpdated(lead, outcome);
     return this.#write({ kind: 'updated', lead, leadId: outcome.leadId ?? null, bodyHash: outcome.bodyHash });
   }
 
@@ -110,12 +116,8 @@ class PostgresLedger implements Ledger {
     return this.#write({ kind: 'cancel', outbound, key });
   }
 
-  async setState(
-    outbound: string,
-    keys: readonly string[],
-    state: (typeof SETTABLE_STATES)[number],
-  ): Promise<number> {
-    if (!SETTABLE_STATES.includes(state)) throw new TypeError(`setState cannot set state ${String(state)}`);
+  async setState(outbound: string, keys: readonly string[], state: SettableState): Promise<number> {
+    checkSettableState(state);
     return this.#tx(async (tx) => {
       const changed = await tx.query(
         `UPDATE entries e SET state = $1 FROM outbounds o
@@ -162,8 +164,7 @@ class PostgresLedger implements Ledger {
   }
 
   async recordPulled(outbound: string, leads: readonly PulledLead[]): Promise<PullResult> {
-    checkText('outbound', outbound);
-    leads.forEach(checkPulledLead);
+    checkPulled(outbound, leads);
     return this.#tx((tx) => recordPgPulled(tx, outbound, leads));
   }
 
@@ -229,7 +230,7 @@ class PostgresLedger implements Ledger {
         'UPDATE runs SET ended_at = $1, counts = $2, exit_status = $3 WHERE id = $4',
         [endedAt, JSON.stringify(end.counts), end.exitStatus, id],
       );
-      if (finished.rowCount === 0) throw new RangeError(`the ledger ${this.location} has no run ${id}`);
+      if (finished.rowCount === 0) throw unknownRunError(this.location, id);
     });
   }
 

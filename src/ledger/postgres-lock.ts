@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { LedgerError } from './errors.js';
+import { HeldLocks } from './held-locks.js';
 import {
   DEFAULT_LOCK_HEARTBEAT_MS,
   DEFAULT_LOCK_STALE_MS,
   describeHolder,
-  lockedError,
+  heartbeatFailedWarning,
   lockStaleness,
   lostWarning,
   startHeartbeat,
+  takeOverOrRefuse,
   takeoverWarning,
+  type Takeover,
 } from './lock-policy.js';
 import { isConnectionLoss, ledgerErrorFromPg } from './postgres-errors.js';
 import { heldLockOf, type PgLockRow } from './postgres-rows.js';
@@ -50,7 +53,7 @@ const HOLDER_BACKEND = `SELECT pid FROM pg_locks
  */
 export class PgLocks {
   readonly #context: PgLocksContext;
-  readonly #held = new Set<{ release(): Promise<void> }>();
+  readonly #held = new HeldLocks();
 
   constructor(context: PgLocksContext) {
     this.#context = context;
@@ -79,7 +82,7 @@ export class PgLocks {
     client.on('error', onGone);
     client.on('end', () => onGone(new Error('the connection closed')));
     const token = randomUUID();
-    let takenOver: { held: HeldLock; reason: string } | undefined;
+    let takenOver: Takeover | undefined;
     try {
       takenOver = await this.#take(client, id, outbound, holder, token);
     } catch (error) {
@@ -113,22 +116,18 @@ export class PgLocks {
       options.lockHeartbeatMs ?? DEFAULT_LOCK_HEARTBEAT_MS,
       () => loseOnce(lostWarning(location, outbound)),
       (error) => {
-        if (gone === undefined)
-          options.warn(`the heartbeat of the lock of outbound ${outbound} failed: ${String(error)}`);
+        if (gone === undefined) options.warn(heartbeatFailedWarning(outbound, error));
       },
     );
 
-    const handle = {
+    return this.#held.add(
       outbound,
       holder,
-      get lost() {
-        return lost;
-      },
-      release: async () => {
-        if (released) return;
+      () => lost,
+      async () => {
+        // loseOnce warns no more: this run is letting the lock go.
         released = true;
         timer.heartbeat?.stop();
-        this.#held.delete(handle);
         await beating?.catch(() => undefined);
         if (gone === undefined) {
           await client
@@ -138,13 +137,11 @@ export class PgLocks {
         // Ending the session ends the advisory lock, whatever happened to the row.
         await client.end().catch(() => undefined);
       },
-    };
-    this.#held.add(handle);
-    return handle;
+    );
   }
 
-  async releaseAll(): Promise<void> {
-    await Promise.all([...this.#held].map((handle) => handle.release()));
+  releaseAll(): Promise<void> {
+    return this.#held.releaseAll();
   }
 
   /** Takes the lock on `client`, in one transaction; returns the holder it took it over from, if any. */
@@ -155,7 +152,7 @@ export class PgLocks {
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [ACQUIRE_CLASS, id]);
     const readRow = async () =>
       (await client.query<PgLockRow>('SELECT * FROM locks WHERE outbound = $1', [outbound])).rows[0];
-    let previous: { held: HeldLock; reason: string } | undefined;
+    let previous: Takeover | undefined;
     for (let attempt = 0; ; attempt++) {
       const tried = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS got', [
         LOCK_CLASS,
@@ -188,13 +185,11 @@ export class PgLocks {
           'LEDGER_LOCKED',
         );
       }
-      const held = heldLockOf(row);
-      const staleness = lockStaleness(held, { host: holder.host, now: at, staleMs });
-      if (!staleness.stale) throw lockedError(location, held, staleMs);
-      await endSession(client, backend, held, location, staleness.reason);
+      const takeover = takeOverOrRefuse(location, heldLockOf(row), { host: holder.host, now: at, staleMs });
+      await endSession(client, backend, takeover.held, location, takeover.reason);
       await client.query(`SET LOCAL lock_timeout = '${TAKEOVER_WAIT}'`);
       await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, id]);
-      previous = { held, reason: staleness.reason };
+      previous = takeover;
       break;
     }
     await client.query(

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { LedgerError } from './errors.js';
+import { latestVersion, refuseNewer, type Migration } from './schema-migrations.js';
 
 /**
  * The PostgreSQL ledger's schema: the SQLite one's tables (sqlite-schema.ts) in a schema of their own, so that
@@ -8,12 +9,6 @@ import { LedgerError } from './errors.js';
  * once released: a change is a new migration at the end.
  */
 export const SCHEMA = 'nlpearl_leads';
-
-export interface PgMigration {
-  readonly version: number;
-  readonly description: string;
-  readonly sql: string;
-}
 
 /**
  * The first key of every advisory lock the ledger takes (the second is an outbound's id, or 0 for the
@@ -26,7 +21,7 @@ export const ACQUIRE_CLASS = LOCK_CLASS + 1;
 // Keys and names compare byte by byte (COLLATE "C"), as in SQLite: the same order on every server, whatever
 // its locale, and keyset pages that the primary key's index serves. A query that joins them with values of
 // its own (unnest of an array) says COLLATE "C" there too: with two collations the index cannot serve the join.
-export const PG_MIGRATIONS: readonly PgMigration[] = [
+export const PG_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'outbounds, sources, runs, entries, locks, and the leads view',
@@ -93,7 +88,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   },
 ];
 
-export const PG_SCHEMA_VERSION = PG_MIGRATIONS.at(-1)?.version ?? 0;
+export const PG_SCHEMA_VERSION = latestVersion(PG_MIGRATIONS);
 
 /**
  * Brings the ledger's schema to the newest version this code knows, creating it on first use. Everything runs
@@ -108,7 +103,7 @@ export async function migratePg(
   display: string,
   migrations = PG_MIGRATIONS,
 ): Promise<number> {
-  const latest = migrations.at(-1)?.version ?? 0;
+  const latest = latestVersion(migrations);
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_CLASS]);
@@ -147,7 +142,7 @@ export async function migratePg(
       'SELECT coalesce(max(version), 0) AS version FROM migrations',
     );
     let version = current.rows[0]?.version ?? 0;
-    refuseNewer(version, latest, display);
+    refuseNewer(version, latest, display, 'database');
     for (const migration of migrations) {
       if (migration.version <= version) continue;
       await client.query(migration.sql);
@@ -164,14 +159,4 @@ export async function migratePg(
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
-}
-
-function refuseNewer(version: number, latest: number, display: string): void {
-  if (version <= latest) return;
-  throw new LedgerError(
-    `the ledger ${display} has schema version ${version}, newer than this nlpearl-leads knows (${latest}): a ` +
-      `newer nlpearl-leads wrote it. Upgrade nlpearl-leads (npm install -g nlpearl-leads@latest), or point ` +
-      `--ledger at another database.`,
-    'LEDGER_NEWER_SCHEMA',
-  );
 }

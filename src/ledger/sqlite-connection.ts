@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { LedgerError } from './errors.js';
+import { closedLedgerError } from './errors.js';
+import { keysetPages } from './keyset-pages.js';
 import { ledgerErrorFrom } from './sqlite-errors.js';
 import { createWriteBatcher, type Settled, type WriteBatcher } from './write-batch.js';
 
@@ -29,7 +30,7 @@ export class SqliteConnection {
 
   /** Queues `op` with this turn's writes; resolves with its result once committed. */
   write<T>(op: () => T): Promise<T> {
-    if (this.#closed) return Promise.reject(this.#closedError());
+    if (this.#closed) return Promise.reject(closedLedgerError(this.location));
     return this.#writes.add(op) as Promise<T>;
   }
 
@@ -39,7 +40,7 @@ export class SqliteConnection {
   }
 
   read<T>(read: () => T): Promise<T> {
-    if (this.#closed) return Promise.reject(this.#closedError());
+    if (this.#closed) return Promise.reject(closedLedgerError(this.location));
     try {
       return Promise.resolve(read());
     } catch (error) {
@@ -52,19 +53,13 @@ export class SqliteConnection {
     return this.#writes.drain();
   }
 
-  /**
-   * Reads page after page, each starting after the last row of the one before (keyset paging), so no
-   * statement stays open while the caller writes between pages. Commits queued writes before each page.
-   */
-  async *pages<Row>(fetch: (after: Row | undefined) => Row[], pageSize: number): AsyncGenerator<Row> {
-    let after: Row | undefined;
-    for (;;) {
-      await this.drain();
-      const rows = await this.read(() => fetch(after));
-      yield* rows;
-      if (rows.length < pageSize) return;
-      after = rows.at(-1);
-    }
+  /** Reads `fetch`'s pages one after another (keyset-pages.ts), committing queued writes before each. */
+  pages<Row>(fetch: (after: Row | undefined) => Row[], pageSize: number): AsyncGenerator<Row> {
+    return keysetPages(
+      (after) => this.read(() => fetch(after)),
+      pageSize,
+      () => this.drain(),
+    );
   }
 
   async close(): Promise<void> {
@@ -88,9 +83,5 @@ export class SqliteConnection {
       this.#onRollback();
       throw ledgerErrorFrom(error, this.location);
     }
-  }
-
-  #closedError(): LedgerError {
-    return new LedgerError(`the ledger ${this.location} is closed`, 'LEDGER_CLOSED');
   }
 }

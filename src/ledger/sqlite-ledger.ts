@@ -1,10 +1,23 @@
-import { checkLeadInRun, checkPulledLead, checkRunId, checkText } from './input-checks.js';
+import {
+  checkCreated,
+  checkLeadInRun,
+  checkPulled,
+  checkRunId,
+  checkSettableState,
+  checkText,
+  checkUpdated,
+  type SettableState,
+  unknownRunError,
+} from './input-checks.js';
+import { countsOf } from './row-records.js';
 import { SqliteConnection } from './sqlite-connection.js';
+import { describeSqlite } from './sqlite-describe.js';
 import { importSqliteEntries, importSqliteRuns } from './sqlite-import.js';
 import { SqliteLocks } from './sqlite-lock.js';
 import { openSqliteFile } from './sqlite-open.js';
-import { countsOf, runRecord, SqliteNames } from './sqlite-rows.js';
-import { prepareStatements, type EntryRow, type LeadParams, type Statements } from './sqlite-statements.js';
+import { recordSqlitePulled } from './sqlite-pulled.js';
+import { runRecord, SqliteNames } from './sqlite-rows.js';
+import { prepareStatements, type EntryRow, type Statements } from './sqlite-statements.js';
 import type {
   Ledger,
   LedgerDescription,
@@ -35,8 +48,6 @@ export async function openSqliteLedger(file: string, options: LedgerOptions): Pr
     options,
   );
 }
-
-const SETTABLE_STATES = ['completed', 'removing', 'removed'] as const;
 
 /** The ledger on one SQLite connection; the schema is in sqlite-schema.ts and docs/ledger.md. */
 class SqliteLedger implements Ledger {
@@ -82,7 +93,7 @@ class SqliteLedger implements Ledger {
     checkLeadInRun(lead);
     return this.#conn.write(() => {
       this.#sql.markSending.run({
-        ...this.#params(lead, null, null),
+        ...this.#names.leadParams(lead, null, null),
         state: 'sending',
         createdRun: lead.runId,
       });
@@ -93,11 +104,9 @@ class SqliteLedger implements Ledger {
     lead: LeadInRun,
     outcome: { readonly leadId: string; readonly bodyHash: string },
   ): Promise<void> {
-    checkLeadInRun(lead);
-    checkText('leadId', outcome.leadId);
-    checkText('bodyHash', outcome.bodyHash);
+    checkCreated(lead, outcome);
     return this.#conn.write(() => {
-      const params = this.#params(lead, outcome.leadId, outcome.bodyHash);
+      const params = this.#names.leadParams(lead, outcome.leadId, outcome.bodyHash);
       this.#sql.markCreated.run({ ...params, state: 'created', createdRun: lead.runId });
     });
   }
@@ -106,10 +115,9 @@ class SqliteLedger implements Ledger {
     lead: LeadInRun,
     outcome: { readonly bodyHash: string; readonly leadId?: string },
   ): Promise<void> {
-    checkLeadInRun(lead);
-    checkText('bodyHash', outcome.bodyHash);
+    checkUpdated(lead, outcome);
     return this.#conn.write(() => {
-      const params = this.#params(lead, outcome.leadId ?? null, outcome.bodyHash);
+      const params = this.#names.leadParams(lead, outcome.leadId ?? null, outcome.bodyHash);
       this.#sql.markUpdated.run({ ...params, state: 'updated', createdRun: null });
     });
   }
@@ -117,7 +125,7 @@ class SqliteLedger implements Ledger {
   async markSeen(lead: LeadInRun): Promise<void> {
     checkLeadInRun(lead);
     return this.#conn.write(() => {
-      const { outboundId, key, sourceId, runId } = this.#params(lead, null, null);
+      const { outboundId, key, sourceId, runId } = this.#names.leadParams(lead, null, null);
       this.#sql.markSeen.run({ outboundId, key, sourceId, runId });
     });
   }
@@ -129,12 +137,8 @@ class SqliteLedger implements Ledger {
     });
   }
 
-  async setState(
-    outbound: string,
-    keys: readonly string[],
-    state: (typeof SETTABLE_STATES)[number],
-  ): Promise<number> {
-    if (!SETTABLE_STATES.includes(state)) throw new TypeError(`setState cannot set state ${String(state)}`);
+  async setState(outbound: string, keys: readonly string[], state: SettableState): Promise<number> {
+    checkSettableState(state);
     return this.#conn.write(
       this.#conn.atomic(() => {
         const outboundId = this.#outboundId(outbound);
@@ -178,24 +182,9 @@ class SqliteLedger implements Ledger {
   }
 
   async recordPulled(outbound: string, leads: readonly PulledLead[]): Promise<PullResult> {
-    checkText('outbound', outbound);
-    leads.forEach(checkPulledLead);
+    checkPulled(outbound, leads);
     return this.#conn.write(
-      this.#conn.atomic((): PullResult => {
-        const outboundId = this.#names.id('outbound', outbound, true);
-        const sql = this.#sql;
-        let added = 0;
-        let changed = 0;
-        for (const { key, keyKind, phone, leadId } of leads) {
-          const known = sql.get.get(outboundId, key);
-          if (known === undefined)
-            added += sql.addPulled.run(outboundId, key, keyKind, phone, leadId).changes;
-          else if (known.state !== 'removed') changed += sql.fillLeadId.run(leadId, outboundId, key).changes;
-          else if (known.lead_id === leadId) changed += sql.restoreRemoved.run(outboundId, key).changes;
-          else changed += sql.replaceRemoved.run(leadId, outboundId, key).changes;
-        }
-        return { added, changed };
-      }),
+      this.#conn.atomic(() => recordSqlitePulled(this.#sql, this.#names, outbound, leads)),
     );
   }
 
@@ -243,7 +232,7 @@ class SqliteLedger implements Ledger {
     const endedAt = (end.endedAt ?? this.#now()).toISOString();
     return this.#conn.write(() => {
       const info = this.#sql.finishRun.run(endedAt, JSON.stringify(end.counts), end.exitStatus, id);
-      if (info.changes === 0) throw new RangeError(`the ledger ${this.location} has no run ${id}`);
+      if (info.changes === 0) throw unknownRunError(this.location, id);
     });
   }
 
@@ -273,19 +262,9 @@ class SqliteLedger implements Ledger {
 
   async describe(): Promise<LedgerDescription> {
     await this.#conn.drain();
-    return this.#conn.read(() => {
-      const counts = this.#sql.countAll.all();
-      return {
-        location: this.location,
-        schemaVersion: this.#schemaVersion,
-        outbounds: this.#sql.outbounds.all().map(({ id, name }) => ({
-          outbound: name,
-          counts: countsOf(counts.filter((row) => row.outbound_id === id)),
-        })),
-        recentRuns: this.#sql.listRuns.all(10).map(runRecord),
-        locks: this.#locks.list(),
-      };
-    });
+    return this.#conn.read(() =>
+      describeSqlite(this.#sql, this.location, this.#schemaVersion, this.#locks.list()),
+    );
   }
 
   async importRuns(runs: readonly RunRecord[]): Promise<number[]> {
@@ -311,21 +290,5 @@ class SqliteLedger implements Ledger {
 
   #outboundId(outbound: string): number | undefined {
     return this.#names.id('outbound', outbound, false);
-  }
-
-  /** Inside a write: adds the outbound and source names when new. */
-  #params(lead: LeadInRun, leadId: string | null, bodyHash: string | null): LeadParams {
-    const { key, keyKind, phone, runId } = lead;
-    const outboundId = this.#names.id('outbound', lead.outbound, true);
-    return {
-      outboundId,
-      key,
-      keyKind,
-      phone,
-      sourceId: this.#names.id('source', lead.source, true),
-      runId,
-      leadId,
-      bodyHash,
-    };
   }
 }

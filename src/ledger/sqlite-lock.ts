@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { HeldLocks } from './held-locks.js';
 import {
   DEFAULT_LOCK_HEARTBEAT_MS,
   DEFAULT_LOCK_STALE_MS,
-  lockedError,
-  lockStaleness,
+  heartbeatFailedWarning,
   lostWarning,
   startHeartbeat,
+  takeOverOrRefuse,
   takeoverWarning,
+  type Takeover,
 } from './lock-policy.js';
 import type { LockRow, Statements } from './sqlite-statements.js';
 import type { HeldLock, LedgerLock, LedgerOptions, LockHolder } from './types.js';
@@ -27,7 +29,7 @@ export interface SqliteLocksContext {
  */
 export class SqliteLocks {
   readonly #context: SqliteLocksContext;
-  readonly #held = new Set<{ release(): Promise<void> }>();
+  readonly #held = new HeldLocks();
 
   constructor(context: SqliteLocksContext) {
     this.#context = context;
@@ -40,13 +42,10 @@ export class SqliteLocks {
     const takenOver = await write(() => {
       const row = sql.getLock.get(outbound);
       const at = now();
-      let previous: { held: HeldLock; reason: string } | undefined;
-      if (row !== undefined) {
-        const held = heldLock(row);
-        const staleness = lockStaleness(held, { host: holder.host, now: at, staleMs });
-        if (!staleness.stale) throw lockedError(location, held, staleMs);
-        previous = { held, reason: staleness.reason };
-      }
+      const previous: Takeover | undefined =
+        row === undefined
+          ? undefined
+          : takeOverOrRefuse(location, heldLock(row), { host: holder.host, now: at, staleMs });
       sql.putLock.run({
         outbound,
         token,
@@ -60,7 +59,6 @@ export class SqliteLocks {
     if (takenOver !== undefined) options.warn(takeoverWarning(location, takenOver.held, takenOver.reason));
 
     let lost = false;
-    let released = false;
     const heartbeat = startHeartbeat(
       () => write(() => sql.heartbeat.run(now().toISOString(), outbound, token).changes > 0),
       options.lockHeartbeatMs ?? DEFAULT_LOCK_HEARTBEAT_MS,
@@ -68,32 +66,25 @@ export class SqliteLocks {
         lost = true;
         options.warn(lostWarning(location, outbound));
       },
-      (error) => options.warn(`the heartbeat of the lock of outbound ${outbound} failed: ${String(error)}`),
+      (error) => options.warn(heartbeatFailedWarning(outbound, error)),
     );
-    const handle = {
+    return this.#held.add(
       outbound,
       holder,
-      get lost() {
-        return lost;
-      },
-      release: async () => {
-        if (released) return;
-        released = true;
+      () => lost,
+      async () => {
         heartbeat.stop();
-        this.#held.delete(handle);
         await write(() => sql.releaseLock.run(outbound, token));
       },
-    };
-    this.#held.add(handle);
-    return handle;
+    );
   }
 
   list(): HeldLock[] {
     return this.#context.sql.locks.all().map(heldLock);
   }
 
-  async releaseAll(): Promise<void> {
-    await Promise.all([...this.#held].map((handle) => handle.release()));
+  releaseAll(): Promise<void> {
+    return this.#held.releaseAll();
   }
 }
 

@@ -1,11 +1,6 @@
-import type { EntryRow, RunRow, Statements } from './sqlite-statements.js';
-import {
-  ENTRY_STATES,
-  type EntryState,
-  type LedgerEntry,
-  type RunRecord,
-  type StateCounts,
-} from './types.js';
+import { entryRecord, runRecordOf } from './row-records.js';
+import type { EntryRow, LeadParams, RunRow, Statements } from './sqlite-statements.js';
+import type { LeadInRun, LedgerEntry, RunRecord } from './types.js';
 
 type Table = 'outbound' | 'source';
 
@@ -56,41 +51,30 @@ export class SqliteNames {
   }
 
   entry(row: EntryRow, outbound = this.name('outbound', row.outbound_id)): LedgerEntry {
+    return entryRecord(row, outbound, row.source_id === null ? null : this.name('source', row.source_id));
+  }
+
+  /** What a write of `lead`'s row binds, its names as ids. Inside a write: adds the names when new. */
+  leadParams(lead: LeadInRun, leadId: string | null, bodyHash: string | null): LeadParams {
+    const { key, keyKind, phone, runId } = lead;
     return {
-      outbound,
-      key: row.key,
-      keyKind: row.key_kind,
-      phone: row.phone,
-      leadId: row.lead_id ?? undefined,
-      bodyHash: row.body_hash ?? undefined,
-      state: row.state,
-      source: row.source_id === null ? undefined : this.name('source', row.source_id),
-      createdRun: row.created_run ?? undefined,
-      firstRun: row.first_run ?? undefined,
-      lastRun: row.last_run ?? undefined,
+      outboundId: this.id('outbound', lead.outbound, true),
+      key,
+      keyKind,
+      phone,
+      sourceId: this.id('source', lead.source, true),
+      runId,
+      leadId,
+      bodyHash,
     };
   }
 }
 
-/** Every state, 0 where there is no row. */
-export function countsOf(rows: readonly { state: EntryState; n: number }[]): StateCounts {
-  const counts = Object.fromEntries(ENTRY_STATES.map((state) => [state, 0])) as Record<EntryState, number>;
-  for (const row of rows) counts[row.state] += row.n;
-  return counts;
-}
-
 export function runRecord(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    command: row.command,
-    outbound: row.outbound,
-    source: row.source ?? undefined,
-    inputPath: row.input_path ?? undefined,
+  return runRecordOf(row, {
     inputSize: row.input_size ?? undefined,
-    resultsPath: row.results_path ?? undefined,
     startedAt: new Date(row.started_at),
     endedAt: row.ended_at === null ? undefined : new Date(row.ended_at),
     counts: row.counts === null ? undefined : (JSON.parse(row.counts) as Record<string, number>),
-    exitStatus: row.exit_status ?? undefined,
-  };
+  });
 }

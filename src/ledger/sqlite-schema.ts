@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { LedgerError } from './errors.js';
+import { latestVersion, refuseNewer, type Migration } from './schema-migrations.js';
 
 /**
  * The SQLite ledger's schema, as a list of migrations. `PRAGMA user_version` holds the version a file is at;
@@ -7,11 +8,6 @@ import { LedgerError } from './errors.js';
  * is refused instead of filled with our tables. docs/ledger.md describes every table and column: keep it in
  * step. A migration is never edited once released: a change is a new migration at the end.
  */
-export interface Migration {
-  readonly version: number;
-  readonly description: string;
-  readonly sql: string;
-}
 
 /** "NLld" in ASCII. */
 export const APPLICATION_ID = 0x4e4c6c64;
@@ -82,7 +78,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export const SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+export const SCHEMA_VERSION = latestVersion(MIGRATIONS);
 
 /**
  * Refuses, before anything is written to it, a database of another program (tables but not our application
@@ -98,7 +94,7 @@ export function checkLedgerFile(db: Database.Database, file: string, migrations 
       'LEDGER_NOT_LEDGER',
     );
   }
-  refuseNewer(db.pragma('user_version', { simple: true }) as number, migrations.at(-1)?.version ?? 0, file);
+  refuseNewer(db.pragma('user_version', { simple: true }) as number, latestVersion(migrations), file, 'file');
 }
 
 /**
@@ -110,12 +106,12 @@ export function checkLedgerFile(db: Database.Database, file: string, migrations 
  */
 export function migrate(db: Database.Database, file: string, migrations = MIGRATIONS): number {
   checkLedgerFile(db, file, migrations);
-  const latest = migrations.at(-1)?.version ?? 0;
+  const latest = latestVersion(migrations);
   const version = () => db.pragma('user_version', { simple: true }) as number;
   for (const migration of migrations) {
     db.transaction(() => {
       const current = version();
-      refuseNewer(current, latest, file);
+      refuseNewer(current, latest, file, 'file');
       if (current >= migration.version) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
@@ -125,14 +121,4 @@ export function migrate(db: Database.Database, file: string, migrations = MIGRAT
   const final = version();
   db.pragma(`user_version = ${final}`);
   return final;
-}
-
-function refuseNewer(version: number, latest: number, file: string): void {
-  if (version <= latest) return;
-  throw new LedgerError(
-    `the ledger ${file} has schema version ${version}, newer than this nlpearl-leads knows (${latest}): a newer ` +
-      `nlpearl-leads wrote it. Upgrade nlpearl-leads (npm install -g nlpearl-leads@latest), or point --ledger at ` +
-      `another file.`,
-    'LEDGER_NEWER_SCHEMA',
-  );
 }

@@ -1,33 +1,19 @@
 import type Database from 'better-sqlite3';
+import type { EntryColumns, RunColumns } from './row-records.js';
 import type { EntryState, KeyKind, RunCommand } from './types.js';
 
-/** An `entries` row as SQLite returns it. */
-export interface EntryRow {
+/** An `entries` row as SQLite returns it: outbound and source by id. */
+export interface EntryRow extends EntryColumns {
   outbound_id: number;
-  key: string;
-  key_kind: KeyKind;
-  phone: string;
-  lead_id: string | null;
-  body_hash: string | null;
-  state: EntryState;
   source_id: number | null;
-  created_run: number | null;
-  first_run: number | null;
-  last_run: number | null;
 }
 
-export interface RunRow {
-  id: number;
-  command: RunCommand;
-  outbound: string;
-  source: string | null;
-  input_path: string | null;
+/** A `runs` row as SQLite returns it: times as ISO text, counts as JSON text. */
+export interface RunRow extends RunColumns {
   input_size: number | null;
-  results_path: string | null;
   started_at: string;
   ended_at: string | null;
   counts: string | null;
-  exit_status: number | null;
 }
 
 export interface LockRow {
