@@ -160,6 +160,27 @@ describe('in a nightly job (no TTY)', () => {
   });
 });
 
+describe('a reader that goes away', () => {
+  it('import | head: the run goes to its end, every row created, and no stack trace', async () => {
+    sandbox = await startSandbox();
+    const input = path.join(tempDir(), 'leads.csv');
+    writeLeadsCsv(input, 300);
+    const child = spawn(process.execPath, [BIN, ...importArgs(input)], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NLPEARL_LEDGER: 'off', NLPEARL_API_TOKEN: sandbox.token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reader closes at once, as `head -0` would: every write to stdout then fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
+    expect(code).toBe(0);
+    expect(sandbox.leads).toHaveLength(300);
+  });
+});
+
 describe('usage', () => {
   const version = (
     JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }
