@@ -44,7 +44,19 @@ async function imported(
   writeNight(input, range(1, rows));
   const env = { NLPEARL_API_TOKEN: box.token, NLPEARL_LEDGER: ledger };
   const run = await runCli(
-    ['import', input, '--outbound', OUTBOUND, '--api-url', box.url, '--log-level', 'warn', '--no-progress'],
+    [
+      'import',
+      input,
+      '--outbound',
+      OUTBOUND,
+      '--api-url',
+      box.url,
+      '--log-level',
+      'warn',
+      '--no-progress',
+      '--concurrency',
+      '32',
+    ],
     env,
   );
   expect(run.code, run.stderr).toBe(0);
@@ -54,7 +66,18 @@ async function imported(
 
 function undo(setup: Setup, ...args: string[]) {
   return runCli(
-    ['undo', ...args, '--outbound', OUTBOUND, '--api-url', setup.box.url, '--log-level', 'warn'],
+    [
+      'undo',
+      ...args,
+      '--outbound',
+      OUTBOUND,
+      '--api-url',
+      setup.box.url,
+      '--log-level',
+      'warn',
+      '--concurrency',
+      '32',
+    ],
     setup.env,
   );
 }
