@@ -1,25 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../src/sandbox/server.js';
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../src/sandbox/server.js';
 import { phoneOf } from './helpers/leads-csv.js';
 import { range, shuffled, writeNight } from './helpers/nightly.js';
 import { runCli, startCli } from './helpers/run-cli.js';
+import { useSandbox } from './helpers/sandbox.js';
 import { useTempDir } from './helpers/temp-dir.js';
 import { postgresBackend, SQLITE_BACKEND } from './ledger/ledger-backends.js';
 
 const tempDir = useTempDir();
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-});
-
-async function start(options: SandboxOptions = {}): Promise<Sandbox> {
-  sandbox = await startSandbox(options);
-  return sandbox;
-}
+const start = useSandbox();
 
 /** One night's import with the ledger at `ledger`. */
 function night(box: Sandbox, input: string, ledger: string, ...extra: string[]) {

@@ -1,28 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../src/sandbox/server.js';
+import type { Sandbox, SandboxOptions } from '../src/sandbox/server.js';
 import { fakeIo } from './helpers/cli-io.js';
 import { phoneOf } from './helpers/leads-csv.js';
 import { range, writeNight } from './helpers/nightly.js';
 import { runCli, startCli } from './helpers/run-cli.js';
+import { useSandbox } from './helpers/sandbox.js';
 import { useTempDir } from './helpers/temp-dir.js';
 import { postgresBackend, SQLITE_BACKEND, type LedgerBackend } from './ledger/ledger-backends.js';
 
 const OUTBOUND = 'sandbox-outbound';
 const tempDir = useTempDir();
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-});
-
-async function start(options: SandboxOptions = {}): Promise<Sandbox> {
-  sandbox = await startSandbox(options);
-  return sandbox;
-}
+const start = useSandbox();
 
 interface Setup {
   readonly box: Sandbox;

@@ -2,25 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveLedgerLocation } from '../src/ledger/location.js';
 import { openLedger } from '../src/ledger/open-ledger.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../src/sandbox/server.js';
+import type { Sandbox } from '../src/sandbox/server.js';
 import { runCli } from './helpers/run-cli.js';
+import { useSandbox } from './helpers/sandbox.js';
 import { useTempDir } from './helpers/temp-dir.js';
 
 const OUTBOUND = 'sandbox-outbound';
 const tempDir = useTempDir();
-let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-});
-
-async function start(options: SandboxOptions = {}): Promise<Sandbox> {
-  sandbox = await startSandbox(options);
-  return sandbox;
-}
+const start = useSandbox();
 
 /** Two leads with an externalId and one without: keyed by externalId, and by phone. */
 function writeLeads(dir: string): string {

@@ -3,22 +3,13 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSandboxCommand } from '../src/sandbox/cli.js';
 import { startSandbox } from '../src/sandbox/server.js';
-import type { Sandbox, SandboxOptions } from '../src/sandbox/server.js';
+import type { Sandbox } from '../src/sandbox/server.js';
 import { startCli } from './helpers/run-cli.js';
 import type { RunningCli } from './helpers/run-cli.js';
+import { useSandbox } from './helpers/sandbox.js';
 
 const OUTBOUND = 'sandbox-outbound';
-let sandbox: Sandbox | undefined;
-
-afterEach(async () => {
-  await sandbox?.close();
-  sandbox = undefined;
-});
-
-async function start(options: SandboxOptions = {}): Promise<Sandbox> {
-  sandbox = await startSandbox(options);
-  return sandbox;
-}
+const start = useSandbox();
 
 interface CallOptions {
   method?: string;
