@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { SCHEMA } from '../../src/ledger/postgres-schema.js';
-import { newPostgresDatabase, postgresSocket } from './postgres-test-db.js';
+import { adminClient, newPostgresDatabase, postgresSocket } from './postgres-test-db.js';
 
 /** A kind of ledger the end-to-end tests run the CLI with (NLPEARL_LEDGER): the same tests on each. */
 export interface LedgerBackend {
@@ -31,12 +30,7 @@ export function postgresBackend(testFile: string): LedgerBackend {
     available: postgresSocket !== undefined,
     fresh: () => newPostgresDatabase(testFile),
     lose: async (url) => {
-      const client = new pg.Client({
-        host: postgresSocket,
-        user: 'postgres',
-        database: new URL(url).pathname.slice(1),
-      });
-      await client.connect();
+      const client = await adminClient(url);
       try {
         await client.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
       } finally {

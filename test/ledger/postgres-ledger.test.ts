@@ -11,7 +11,7 @@ import { PgNames } from '../../src/ledger/postgres-writes.js';
 import type { Ledger } from '../../src/ledger/types.js';
 import { assertLedgerBuilt } from './built-ledger.js';
 import { describeLedger, leadInRun, startImport } from './ledger-suite.js';
-import { locationOf, newPostgresDatabase, postgresSocket } from './postgres-test-db.js';
+import { adminClient, locationOf, newPostgresDatabase, postgresSocket } from './postgres-test-db.js';
 import { killAfter } from './suite-durability.js';
 
 const holder = (host = os.hostname()) => ({ pid: process.pid, host, startedAt: new Date() });
@@ -135,12 +135,7 @@ describe.skipIf(postgresSocket === undefined)('PostgreSQL', () => {
       await ledger.markSeen(night(night2, 'crm-1', '+12125550100'));
       await ledger.markSending(night(night2, 'crm-3', '+12125550102'));
       await ledger.acquireLock(outbound, holder());
-      const client = new pg.Client({
-        host: postgresSocket,
-        user: 'postgres',
-        database: new URL(url).pathname.slice(1),
-      });
-      await client.connect();
+      const client = await adminClient(url);
       try {
         await client.query('SET search_path = nlpearl_leads');
         for (const query of [...own, ...shared])

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { LedgerError } from '../../src/ledger/errors.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION, SCHEMA } from '../../src/ledger/postgres-schema.js';
-import { locationOf, newPostgresDatabase, postgresSocket } from './postgres-test-db.js';
+import { adminClient, locationOf, newPostgresDatabase, postgresSocket } from './postgres-test-db.js';
 
 const PASSWORD = 'Pw-OPENCHECK-4d3c2b';
 
@@ -121,12 +121,7 @@ describe.skipIf(postgresSocket === undefined)('ledger: the PostgreSQL schema', (
       Array.from({ length: 6 }, () => openLedger(locationOf(url), { warn: () => {} })),
     );
     await Promise.all(ledgers.map((ledger) => ledger.close()));
-    const client = new pg.Client({
-      host: postgresSocket,
-      user: 'postgres',
-      database: new URL(url).pathname.slice(1),
-    });
-    await client.connect();
+    const client = await adminClient(url);
     try {
       const applied = await client.query(`SELECT version FROM ${SCHEMA}.migrations ORDER BY version`);
       expect(applied.rows.map((row: { version: number }) => row.version)).toEqual(

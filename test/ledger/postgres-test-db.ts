@@ -1,4 +1,5 @@
 import path from 'node:path';
+import pg from 'pg';
 import { inject } from 'vitest';
 import { resolveLedgerLocation, type LedgerLocation } from '../../src/ledger/location.js';
 import { clusterUrl, createDatabase } from './postgres-cluster.js';
@@ -35,4 +36,15 @@ export function locationOf(urlOrFile: string): LedgerLocation {
   const result = resolveLedgerLocation({ flag: urlOrFile, env: {} });
   if (!result.ok) throw new Error(result.issue);
   return result.location;
+}
+
+/** A client of the cluster's superuser on the database of `url`, for a test to look inside; end() it. */
+export async function adminClient(url: string): Promise<pg.Client> {
+  const client = new pg.Client({
+    host: postgresSocket,
+    user: 'postgres',
+    database: new URL(url).pathname.slice(1),
+  });
+  await client.connect();
+  return client;
 }
