@@ -193,6 +193,41 @@ describe('undo a run', () => {
     expect(await ledgerStates(setup)).toEqual({ removed: 5_000 });
   }, 90_000);
 
+  it('undoing a night removes only the leads it created, and lists those it only updated, untouched', async () => {
+    const setup = await imported(20);
+    // Night 2: leads 1–5 changed (Update Lead), 21–30 new (run 2).
+    writeNight(setup.input, [...range(1, 5).map(({ n }) => ({ n, plan: 'gold' })), ...range(6, 30)]);
+    const night2 = await runCli(
+      [
+        'import',
+        setup.input,
+        '--outbound',
+        OUTBOUND,
+        '--api-url',
+        setup.box.url,
+        '--log-level',
+        'warn',
+        '--no-progress',
+        '--overwrite',
+      ],
+      setup.env,
+    );
+    expect(night2.code, night2.stderr).toBe(0);
+    expect(night2.stdout).toContain('(run 2)');
+    const updatedIds = setup.box.leads.slice(0, 5).map((lead) => lead.id);
+
+    const run = await undo(setup, '2', '--yes');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('10 leads created by this run');
+    expect(run.stdout).toContain('5 leads it only updated (added by an earlier run): not touched');
+    for (const [index, id] of updatedIds.entries())
+      expect(run.stdout).toContain(`    ${id}  row ${index + 1}  updated`);
+    expect(run.stdout).toContain('10 removed');
+    expect(setup.box.leads.map((lead) => lead.externalId)).toEqual(range(1, 20).map(({ n }) => `ext-${n}`));
+    expect(updatedIds.map((id) => setup.box.touches().leads[id]?.deletes ?? 0)).toEqual([0, 0, 0, 0, 0]);
+    expect(resultStatuses(setup.input)).toEqual({ updated: 5, unchanged: 15, removed: 10 });
+  }, 60_000);
+
   it('asks at a terminal and removes on yes; off a terminal, needs --yes and sends nothing without it', async () => {
     const setup = await imported(30);
     const refused = await undo(setup, '1');

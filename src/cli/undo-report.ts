@@ -27,7 +27,13 @@ export function formatPlan(target: UndoTarget, ledger: string, dryRun: boolean):
   ];
   if (target.created.removing > 0)
     lines.push(`  ${target.created.removing} were being removed when an undo stopped: checked first`);
-  if (target.updated > 0) lines.push(`  ${target.updated} leads only updated by it: not touched`);
+  if (target.updatedCount > 0) {
+    lines.push(`  ${target.updatedCount} leads it only updated (added by an earlier run): not touched`);
+    const shown = target.updated.slice(0, LISTED);
+    lines.push(...shown.map((lead) => `    ${lead.leadId}  row ${lead.row}  updated`));
+    if (target.updated.length > shown.length)
+      lines.push(`    … and ${target.updated.length - shown.length} more, not listed`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

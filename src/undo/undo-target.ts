@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { updatedRows, type UpdatedRow } from '../results/updated-rows.js';
 import {
   ENTRY_STATES,
   type EntryState,
@@ -21,8 +22,12 @@ export interface UndoTarget {
   readonly runs: readonly RunRecord[];
   /** The leads these runs created, by their state in the ledger now (those already removed included). */
   readonly created: StateCounts;
-  /** What the runs counted as updated (leads added earlier): listed, never touched. */
-  readonly updated: number;
+  /**
+   * The leads the runs only updated (added by an earlier run): listed, never touched. From the runs' results
+   * files where they are still there, else only counted (`updatedCount`, from the runs' counts).
+   */
+  readonly updated: readonly UpdatedRow[];
+  readonly updatedCount: number;
 }
 
 /** How many runs of one outbound a results file is looked for among. */
@@ -65,8 +70,17 @@ export async function findUndoTarget(
   }
   const created = Object.fromEntries(ENTRY_STATES.map((state) => [state, 0])) as Record<EntryState, number>;
   for await (const entry of createdEntries(ledger, runs)) created[entry.state] += 1;
-  const updated = runs.reduce((sum, run) => sum + (run.counts?.updated ?? 0), 0);
-  return { outbound, runs, created, updated };
+  const updated: UpdatedRow[] = [];
+  let updatedCount = 0;
+  for (const run of runs) {
+    const file = run.resultsPath;
+    if (file !== undefined && fs.existsSync(file)) {
+      const rows = await updatedRows(file, () => {});
+      updated.push(...rows);
+      updatedCount += rows.length;
+    } else updatedCount += run.counts?.updated ?? 0;
+  }
+  return { outbound, runs, created, updated, updatedCount };
 }
 
 /**
