@@ -29,7 +29,10 @@ function rowStatement(kind: Kind, n: number): string {
     case 'sending':
       return upsert(
         `o, k, kk, p, NULL, NULL, 'sending', s, r, r, r`,
-        `state = 'sending', lead_id = NULL, body_hash = NULL, created_run = excluded.created_run`,
+        // As in SQLite: the run that first set out to add the lead keeps it, unless it was removed since.
+        `state = 'sending', lead_id = NULL, body_hash = NULL,
+         created_run = CASE WHEN e.state = 'removed' THEN excluded.created_run
+                            ELSE coalesce(e.created_run, excluded.created_run) END`,
       );
     case 'created':
       return upsert(

@@ -69,8 +69,11 @@ export function prepareStatements(db: Database.Database) {
       `SELECT ${ENTRY} FROM entries WHERE outbound_id = ? AND key = ?`,
     ),
     markSending: prepare<[LeadParams & { state: EntryState; createdRun: number }]>(
+      // A lead belongs to the run that first set out to add it: a run that finishes a crashed run's add keeps
+      // that run's (undo takes back what a run set out to add); a removed lead added again is the new run's.
       `${INSERT} ON CONFLICT (outbound_id, key) DO UPDATE SET state = 'sending', lead_id = NULL, body_hash = NULL,
-         created_run = excluded.created_run, ${SEEN}`,
+         created_run = CASE WHEN entries.state = 'removed' THEN excluded.created_run
+                            ELSE coalesce(entries.created_run, excluded.created_run) END, ${SEEN}`,
     ),
     markCreated: prepare<[LeadParams & { state: EntryState; createdRun: number }]>(
       `${INSERT} ON CONFLICT (outbound_id, key) DO UPDATE SET state = 'created', lead_id = excluded.lead_id,

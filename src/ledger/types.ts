@@ -168,7 +168,9 @@ export interface Ledger {
   get(outbound: string, key: string): Promise<LedgerEntry | undefined>;
 
   /**
-   * Records the intent to send Add Lead: state `sending`, `createdRun` this run, leadId and bodyHash cleared.
+   * Records the intent to send Add Lead: state `sending`, leadId and bodyHash cleared. `createdRun` becomes
+   * this run for a lead new to the ledger or removed since; an entry a crashed run left (`sending`, `removing`,
+   * no leadId) keeps its run: the lead is the one that run set out to add, and undo of that run takes it back.
    * Resolves once that is committed, so a crash after the request leaves cannot hide the lead. The writes of
    * one event-loop turn (this and every `mark*` below) share one transaction: concurrent rows cost one commit.
    */

@@ -116,6 +116,20 @@ export function entryTests(context: SuiteContext): void {
       });
     });
 
+    it('finishing a crashed run’s add keeps the lead that run’s (undo takes back what a run set out to add)', async () => {
+      const ledger = await context.open();
+      const night1 = await startImport(ledger);
+      await ledger.markSending(leadInRun('left-sending', night1));
+      await ledger.markCreated(leadInRun('no-id', night1), { leadId: 'lead-2', bodyHash: 'h' });
+      await ledger.setState('outbound-1', ['no-id'], 'removing');
+      const night2 = await startImport(ledger);
+      for (const key of ['left-sending', 'no-id']) {
+        await ledger.markSending(leadInRun(key, night2));
+        await ledger.markCreated(leadInRun(key, night2), { leadId: `found-${key}`, bodyHash: 'h' });
+        expect(await ledger.get('outbound-1', key)).toMatchObject({ state: 'created', createdRun: night1 });
+      }
+    });
+
     it('changes states in bulk, ignoring keys it does not know, and counts every state', async () => {
       const ledger = await context.open();
       const runId = await startImport(ledger);
