@@ -10,6 +10,8 @@ import { range, writeNight } from './helpers/nightly.js';
 import { runCli, startCli } from './helpers/run-cli.js';
 import { useSandbox } from './helpers/sandbox.js';
 import { useTempDir } from './helpers/temp-dir.js';
+import { openLedger } from '../src/ledger/open-ledger.js';
+import { locationOf } from './ledger/postgres-test-db.js';
 import { postgresBackend, SQLITE_BACKEND, type LedgerBackend } from './ledger/ledger-backends.js';
 
 const OUTBOUND = 'sandbox-outbound';
@@ -137,8 +139,11 @@ describe('undo a run', () => {
     const called = setup.box.setLeadStatus({ count: 300, outboundId: OUTBOUND }, 100);
     expect(called).toHaveLength(300);
 
+    const resultsFile = setup.input.replace(/\.csv$/, '.results.csv');
+    const before = fs.readFileSync(resultsFile);
     const dry = await undo(setup, '1', '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
+    expect(fs.readFileSync(resultsFile).equals(before)).toBe(true);
     expect(dry.stdout).toContain('700 would be removed');
     expect(dry.stdout).toContain('300 called already, kept (--include-called removes them): Success 300');
     expect(deletes(setup.box)).toEqual([]);
@@ -147,7 +152,7 @@ describe('undo a run', () => {
     const first = await undo(setup, '1', '--yes');
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('700 removed');
-    expect(first.stdout).toContain(`    ${called[0]}  ${phoneOf(1)}  Success`);
+    expect(first.stdout).toContain(`    ${called[0]}  Success`);
     expect(setup.box.leads.map((lead) => lead.id).sort()).toEqual([...called].sort());
     expect(resultStatuses(setup.input)).toEqual({ removed: 700, created: 300 });
 
@@ -215,6 +220,14 @@ describe('undo a run', () => {
     expect(night2.code, night2.stderr).toBe(0);
     expect(night2.stdout).toContain('(run 2)');
     const updatedIds = setup.box.leads.slice(0, 5).map((lead) => lead.id);
+    // Both nights wrote leads.results.csv: the file alone does not say which to undo.
+    const sent = setup.box.requests.length;
+    const byFile = await undo(setup, setup.input.replace(/\.csv$/, '.results.csv'), '--yes');
+    expect(byFile.code).toBe(2);
+    expect(byFile.stderr).toMatch(
+      /^nlpearl-leads: 2 runs wrote .*leads\.results\.csv \(runs 2, 1, newest first\): give the run id/,
+    );
+    expect(setup.box.requests.length).toBe(sent);
 
     const run = await undo(setup, '2', '--yes');
     expect(run.code, run.stderr).toBe(0);
@@ -226,6 +239,26 @@ describe('undo a run', () => {
     expect(setup.box.leads.map((lead) => lead.externalId)).toEqual(range(1, 20).map(({ n }) => `ext-${n}`));
     expect(updatedIds.map((id) => setup.box.touches().leads[id]?.deletes ?? 0)).toEqual([0, 0, 0, 0, 0]);
     expect(resultStatuses(setup.input)).toEqual({ updated: 5, unchanged: 15, removed: 10 });
+  }, 60_000);
+
+  it('judges again the leads a stopped undo left removing: one called since stays, and is created again', async () => {
+    const setup = await imported(10);
+    const ids = setup.box.leads.map((lead) => lead.id);
+    // As a stopped undo leaves them: four leads `removing`, two of them called since, one on a call now.
+    const ledger = await openLedger(locationOf(setup.ledger), { warn: () => {} });
+    await ledger.setState(OUTBOUND, ['ext-1', 'ext-2', 'ext-3', 'ext-4'], 'removing');
+    await ledger.close();
+    setup.box.setLeadStatus({ leadIds: [ids[0]!, ids[1]!] }, 100);
+    setup.box.setLeadStatus({ leadIds: [ids[2]!] }, 40);
+
+    const run = await undo(setup, '1', '--yes');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('4 were being removed when an undo stopped: checked first');
+    expect(run.stdout).toContain('7 removed');
+    expect(run.stdout).toContain('2 called already, kept (--include-called removes them): Success 2');
+    expect(run.stdout).toContain('1 queued for a call or on one now, kept: undo again later: OnCall 1');
+    expect(setup.box.leads.map((lead) => lead.id)).toEqual(ids.slice(0, 3));
+    expect(await ledgerStates(setup)).toEqual({ created: 3, removed: 7 });
   }, 60_000);
 
   it('asks at a terminal and removes on yes; off a terminal, needs --yes and sends nothing without it', async () => {

@@ -210,6 +210,20 @@ describe('NlpearlClient updates and deletes', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('takes a Delete Leads answered false as a failure: the leads are still there', async () => {
+    const scope = nock(API)
+      .delete('/v1/Outbound/o/Leads', { leadIds: ['a'] })
+      .reply(200, 'false');
+    const api = client('o');
+    await expect(api.deleteLeads(['a'])).resolves.toEqual({
+      ok: false,
+      failure: { kind: 'http', status: 502 },
+      message: 'HTTP 200: Delete Leads answered false',
+    });
+    api.close();
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('gets a lead as the campaign holds it, and reads 404 as none', async () => {
     const view = {
       id: 'L1',

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { TOKEN_NOTE, withApiFlags } from './api-flags.js';
 import type { CliIo } from './io.js';
 import type { Redactor } from './secrets.js';
-import type { UndoFlags } from './undo-run.js';
+import type { ApiFlags } from './api-session.js';
 
 const OUTBOUND = '66a1f0c2e4b0';
 
@@ -10,6 +10,19 @@ const UNDO_EXIT_CODES = `Exit codes:
   0  done, or nothing left to undo (leads kept because they were called are no failure)
   2  usage or configuration error, or the token or outbound refused; nothing was removed
   3  stopped part-way (interrupted, the API gone): run the same undo again`;
+
+/** The flags of `undo`, as yargs hands them over (camel-cased). */
+export interface UndoFlags extends ApiFlags {
+  readonly run: string;
+  readonly outbound?: string;
+  /** `--no-ledger` gives false. */
+  readonly ledger?: string | false;
+  readonly includeCalled?: boolean;
+  readonly dryRun?: boolean;
+  readonly yes?: boolean;
+  readonly concurrency?: number;
+  readonly _?: readonly (string | number)[];
+}
 
 /** The default number of Get Lead requests at once: enough to keep a batch of 50 moving, gentle on the API. */
 export const UNDO_CONCURRENCY = 8;

@@ -3,14 +3,14 @@ import type { KeptLead, UndoOutcome } from '../undo/remove-leads.js';
 import type { UndoTarget } from '../undo/undo-target.js';
 
 /*
- * What undo prints on stdout: before, what it is about to do (which runs, when, which campaign, how many
+ * What undo prints on stdout: before, what it is about to do (which run, when, which campaign, how many
  * leads); after, what it did and the leads it left, each with its status, so that a person can see why.
  */
 
 /** Kept leads listed one by one up to this many; beyond, counts by status only. */
 const LISTED = 50;
 
-/** Leads the runs created that are not removed yet. */
+/** Leads the run created that are not removed yet. */
 export function leftToUndo(target: UndoTarget): number {
   const { created } = target;
   return Object.entries(created).reduce((sum, [state, n]) => (state === 'removed' ? sum : sum + n), 0);
@@ -20,9 +20,9 @@ export function formatPlan(target: UndoTarget, ledger: string, dryRun: boolean):
   const total = Object.values(target.created).reduce((sum, n) => sum + n, 0);
   const left = leftToUndo(target);
   const lines = [
-    `${dryRun ? 'Dry run: undo' : 'Undo'} of ${target.runs.map(describeRun).join('; ')}`,
+    `${dryRun ? 'Dry run: undo' : 'Undo'} of ${describeRun(target.run)}`,
     `  outbound ${target.outbound}, ledger ${ledger}`,
-    `  ${total} leads created by ${target.runs.length === 1 ? 'this run' : 'these runs'}: ` +
+    `  ${total} leads created by this run: ` +
       `${left} to check and remove if not called yet (status New), ${target.created.removed} removed already`,
   ];
   if (target.created.removing > 0)
@@ -95,7 +95,7 @@ function byStatus(leads: readonly KeptLead[]): string {
 }
 
 function listed(leads: readonly KeptLead[]): string[] {
-  const lines = leads.slice(0, LISTED).map((lead) => `    ${lead.leadId}  ${lead.phone}  ${lead.status}`);
+  const lines = leads.slice(0, LISTED).map((lead) => `    ${lead.leadId}  ${lead.status}`);
   if (leads.length > LISTED) lines.push(`    … and ${leads.length - LISTED} more not listed`);
   return lines;
 }

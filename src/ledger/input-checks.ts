@@ -38,7 +38,7 @@ export function checkPulled(outbound: string, leads: readonly PulledLead[]): voi
 }
 
 /** The states `setState` may set: the others are the pipeline's own. */
-const SETTABLE_STATES = ['completed', 'removing', 'removed'] as const;
+const SETTABLE_STATES = ['completed', 'removing', 'removed', 'created'] as const;
 export type SettableState = (typeof SETTABLE_STATES)[number];
 
 export function checkSettableState(state: unknown): void {

@@ -198,14 +198,15 @@ export interface Ledger {
   cancelSending(outbound: string, key: string): Promise<void>;
 
   /**
-   * Moves these leads to `completed`, `removing` or `removed`, in one transaction; keys the ledger does not
-   * know are ignored. `removing` is the intent before Delete Leads, as `sending` is before Add Lead.
+   * Moves these leads to `completed`, `removing`, `removed` or back to `created`, in one transaction; keys the
+   * ledger does not know are ignored. `removing` is the intent before Delete Leads, as `sending` is before Add
+   * Lead; `created` takes back a `removing` that a crash left and undo then kept (the lead was called since).
    * @returns how many entries changed.
    */
   setState(
     outbound: string,
     keys: readonly string[],
-    state: 'completed' | 'removing' | 'removed',
+    state: 'completed' | 'removing' | 'removed' | 'created',
   ): Promise<number>;
 
   /** Counts of the outbound's entries by state (every state present, 0 when none). */

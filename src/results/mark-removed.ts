@@ -5,14 +5,11 @@ import { compactResultsFile } from './compact-results.js';
 import { safeCell } from './results-writer.js';
 import { scanResultsFile } from './results-scan.js';
 
-/** The statuses of a row whose lead undo may have removed. */
-const ADDED = new Set(['created', 'updated']);
-
 /**
  * Marks `removed` the rows of a results file whose lead undo deleted: a line is appended for each row whose
- * last line is created or updated with one of `leadIds`, and the file is then compacted to one line a row.
- * Appending, as every results write does, keeps the file whole through a crash; a row already marked gets no
- * new line, so marking again changes nothing. Memory: the last line of each matching row until the end.
+ * last line names one of `leadIds` (created, updated, or unchanged on a later night), and the file is then
+ * compacted to one line a row. Appending, as every results write does, keeps the file whole through a crash;
+ * a row already marked gets no new line, so marking again changes nothing. Memory: the last line of each matching row until the end.
  * @returns how many rows were marked now.
  */
 export async function markRemovedInResults(
@@ -29,7 +26,8 @@ export async function markRemovedInResults(
   await scanResultsFile(
     file,
     (line) => {
-      if (ADDED.has(line.status) && written.has(line.fields[2] ?? '')) lastLines.set(line.row, line.fields);
+      if (line.status !== 'removed' && written.has(line.fields[2] ?? ''))
+        lastLines.set(line.row, line.fields);
       else lastLines.delete(line.row);
     },
     warn,

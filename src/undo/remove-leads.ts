@@ -16,12 +16,13 @@ export interface UndoSettings {
   readonly concurrency: number;
   /** `--dry-run`: check every lead, change nothing, send no Delete. */
   readonly dryRun: boolean;
+  /** Why the undo must stop before its next batch (its lock was taken over); undefined to go on. */
+  readonly mustStop?: () => string | undefined;
 }
 
-/** A lead left in the campaign, with why. */
+/** A lead left in the campaign, with why (its id and status only: what undo prints may be a job's log). */
 export interface KeptLead {
   readonly leadId: string;
-  readonly phone: string;
   readonly status: string;
 }
 
@@ -49,7 +50,12 @@ type Step =
   | { readonly kind: 'delete'; readonly entry: LedgerEntry; readonly leadId: string }
   | { readonly kind: 'mark-gone'; readonly entry: LedgerEntry }
   | { readonly kind: 'forget'; readonly entry: LedgerEntry }
-  | { readonly kind: 'keep'; readonly verdict: LeadVerdict & { status: string }; readonly lead: KeptLead }
+  | {
+      readonly kind: 'keep';
+      readonly entry: LedgerEntry;
+      readonly verdict: LeadVerdict & { status: string };
+      readonly lead: KeptLead;
+    }
   | { readonly kind: 'already' };
 
 class Stop extends Error {}
@@ -72,6 +78,8 @@ export async function removeLeads(
   const limit = pLimit(settings.concurrency);
   let batch: LedgerEntry[] = [];
   const flush = async () => {
+    const reason = settings.mustStop?.();
+    if (reason !== undefined) throw new Stop(reason);
     const steps = await Promise.all(batch.map((entry) => limit(() => stepFor(entry, api, send, settings))));
     batch = [];
     await apply(steps, ledger, api, send, settings, tally);
@@ -111,11 +119,8 @@ async function stepFor(
   }
   const id = leadId;
   const view = await succeed<LeadView | undefined>(() => api.getLead(id), send, 'read a lead');
-  // A lead already being removed when a run stopped goes on being removed: that was decided then.
-  const verdict: LeadVerdict =
-    entry.state === 'removing' && view !== undefined
-      ? { kind: 'remove' }
-      : judgeLead(view, settings.includeCalled);
+  // A lead a stopped undo left `removing` is judged again as any other: it may have been called since.
+  const verdict = judgeLead(view, settings.includeCalled);
   switch (verdict.kind) {
     case 'remove':
       return { kind: 'delete', entry, leadId: id };
@@ -123,7 +128,7 @@ async function stepFor(
       return { kind: 'mark-gone', entry };
     case 'called':
     case 'busy':
-      return { kind: 'keep', verdict, lead: { leadId: id, phone: entry.phone, status: verdict.status } };
+      return { kind: 'keep', entry, verdict, lead: { leadId: id, status: verdict.status } };
   }
 }
 
@@ -148,6 +153,17 @@ async function apply(
   if (settings.dryRun) {
     tally.removed += deletions.length;
     return;
+  }
+  // Kept now, though a stopped undo had set out to remove them: back to created.
+  const unremoved = steps.flatMap((step) =>
+    step.kind === 'keep' && step.entry.state === 'removing' ? [step.entry] : [],
+  );
+  if (unremoved.length > 0) {
+    await ledger.setState(
+      unremoved[0]!.outbound,
+      unremoved.map((entry) => entry.key),
+      'created',
+    );
   }
   if (deletions.length > 0) {
     const outbound = deletions[0]!.entry.outbound;

@@ -6,25 +6,23 @@ import {
   ENTRY_STATES,
   type EntryState,
   type Ledger,
-  type LedgerEntry,
   type RunRecord,
   type StateCounts,
 } from '../ledger/types.js';
 
-/** What `undo` was given: a run id, or the results file of the runs to undo. */
+/** What `undo` was given: a run id, or the results file of the run to undo. */
 export type UndoReference =
   { readonly kind: 'run'; readonly id: number } | { readonly kind: 'results'; readonly path: string };
 
-/** The runs to undo and every lead they created, as the ledger holds them. */
+/** The run to undo and every lead it created, as the ledger holds them. */
 export interface UndoTarget {
   readonly outbound: string;
-  /** Oldest first. Several when the results file was written by a run and its resumes or retries. */
-  readonly runs: readonly RunRecord[];
-  /** The leads these runs created, by their state in the ledger now (those already removed included). */
+  readonly run: RunRecord;
+  /** The leads the run created, by their state in the ledger now (those already removed included). */
   readonly created: StateCounts;
   /**
-   * The leads the runs only updated (added by an earlier run): listed, never touched. From the runs' results
-   * files where they are still there, else only counted (`updatedCount`, from the runs' counts).
+   * The leads the run only updated (added by an earlier run): listed, never touched. From its results file
+   * while no later run wrote it, else only counted (`updatedCount`, the run's count).
    */
   readonly updated: readonly UpdatedRow[];
   readonly updatedCount: number;
@@ -48,7 +46,7 @@ export function parseUndoReference(argument: string): UndoReference {
 }
 
 /**
- * Finds the runs to undo in the ledger and the leads they created. Refuses (UsageError) a run of another
+ * Finds the run to undo in the ledger and the leads it created. Refuses (UsageError) a run of another
  * outbound than `--outbound` says, a run that adds no leads (pull, undo), and a results file no run recorded.
  */
 export async function findUndoTarget(
@@ -56,42 +54,39 @@ export async function findUndoTarget(
   reference: UndoReference,
   outbound: string,
 ): Promise<UndoTarget> {
-  const runs = reference.kind === 'run' ? [await oneRun(ledger, reference.id, outbound)] : [];
-  if (reference.kind === 'results') {
-    const all = await ledger.listRuns({ outbound, limit: RUNS_SEARCHED });
-    runs.push(...all.filter((run) => samePath(run.resultsPath, reference.path)).reverse());
-    if (runs.length === 0) {
+  const all = await ledger.listRuns({ outbound, limit: RUNS_SEARCHED });
+  const writers = (file: string | undefined) =>
+    file === undefined ? [] : all.filter((run) => samePath(run.resultsPath, file));
+  let run: RunRecord;
+  if (reference.kind === 'run') run = await oneRun(ledger, reference.id, outbound);
+  else {
+    const found = writers(reference.path);
+    if (found.length === 0) {
       throw new UsageError(
         `no run of outbound ${outbound} in the ledger ${ledger.location} wrote ${reference.path}: give the run id ` +
           `instead (nlpearl-leads ledger runs --outbound ${outbound})`,
         'USAGE',
       );
     }
+    // A nightly job replaces its results file every night: the file alone does not say which night to undo.
+    if (found.length > 1) {
+      throw new UsageError(
+        `${found.length} runs wrote ${reference.path} (runs ${found.map((r) => r.id).join(', ')}, newest ` +
+          `first): give the run id of the one to undo (nlpearl-leads ledger runs --outbound ${outbound})`,
+        'USAGE',
+      );
+    }
+    run = found[0]!;
   }
   const created = Object.fromEntries(ENTRY_STATES.map((state) => [state, 0])) as Record<EntryState, number>;
-  for await (const entry of createdEntries(ledger, runs)) created[entry.state] += 1;
-  const updated: UpdatedRow[] = [];
-  let updatedCount = 0;
-  for (const run of runs) {
-    const file = run.resultsPath;
-    if (file !== undefined && fs.existsSync(file)) {
-      const rows = await updatedRows(file, () => {});
-      updated.push(...rows);
-      updatedCount += rows.length;
-    } else updatedCount += run.counts?.updated ?? 0;
-  }
-  return { outbound, runs, created, updated, updatedCount };
-}
-
-/**
- * The leads the runs created, page by page: a lead has one creating run, so each comes once, and changing
- * their state while iterating moves no page (pages go by key).
- */
-export async function* createdEntries(
-  ledger: Ledger,
-  runs: readonly RunRecord[],
-): AsyncGenerator<LedgerEntry> {
-  for (const run of runs) yield* ledger.createdBy(run.id);
+  for await (const entry of ledger.createdBy(run.id)) created[entry.state] += 1;
+  // The results file lists the updated leads while this run is the last that wrote it (a later night replaces
+  // it, a retry appends to it: their rows would be credited to this run). Else the run's own count says how many.
+  const file = run.resultsPath;
+  const own = file !== undefined && fs.existsSync(file) && writers(file)[0]?.id === run.id;
+  const updated = own ? await updatedRows(file, () => {}) : [];
+  const updatedCount = own ? updated.length : (run.counts?.updated ?? 0);
+  return { outbound, run, created, updated, updatedCount };
 }
 
 async function oneRun(ledger: Ledger, id: number, outbound: string): Promise<RunRecord> {

@@ -145,7 +145,16 @@ export class NlpearlClient implements NlpearlApi {
   /** `DELETE /v1/Outbound/{outboundId}/Leads` with `{leadIds}`. Deleting a lead twice is harmless. */
   async deleteLeads(leadIds: readonly string[], signal?: AbortSignal): Promise<ApiAnswer<true>> {
     const answer = await this.#send('DELETE', '/Leads', JSON.stringify({ leadIds }), signal);
-    return answer.ok ? { ok: true, value: true } : answer;
+    if (!answer.ok) return answer;
+    // The endpoint answers `true`; a `false` says the leads were not removed, whatever the status.
+    if (answer.value.body.trim() === 'false') {
+      return {
+        ok: false,
+        failure: { kind: 'http', status: 502 },
+        message: `HTTP ${answer.value.statusCode}: Delete Leads answered false`,
+      };
+    }
+    return { ok: true, value: true };
   }
 
   /** `GET /v1/Outbound/{outboundId}/Lead/{leadId}` → the lead as the campaign holds it; undefined on 404. */
