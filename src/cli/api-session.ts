@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ApiRejectedError } from '../errors.js';
 import { IMPORT_OPTIONS } from '../options/import-options.js';
+import { accessRefused } from '../pipeline/check-access.js';
 import { checkApiUrl } from '../upload/api-url.js';
 import { callWithRetries } from '../upload/attempts.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
@@ -109,21 +110,8 @@ export async function checkCampaign(
   if (answer.kind === 'stopped') {
     throw new ApiRejectedError(`stopped before the campaign was read; ${unchanged}`, 'PREFLIGHT_FAILED');
   }
-  const status = answer.failure.kind === 'http' ? answer.failure.status : undefined;
-  if (answer.fatal === 'credentials') {
-    throw new ApiRejectedError(
-      `credentials rejected by NLPearl (HTTP ${status}): the token must be "AccountId:SecretKey" from Settings → API, both parts current`,
-      'CREDENTIALS_REJECTED',
-      { status },
-    );
-  }
-  if (answer.fatal === 'outbound') {
-    throw new ApiRejectedError(
-      `outbound "${outbound}" not found (HTTP 404): v1 wants the outbound campaign's id, not the Pearl id in the platform's URL`,
-      'OUTBOUND_NOT_FOUND',
-      { status },
-    );
-  }
+  const refused = accessRefused(answer.failure, outbound, unchanged);
+  if (refused !== undefined) throw refused;
   throw new ApiRejectedError(
     `cannot read the campaign (${answer.message}); ${unchanged}`,
     'PREFLIGHT_FAILED',

@@ -67,6 +67,8 @@ export async function runUndo(flags: UndoFlags, io: CliIo, redactor: Redactor): 
       return 0;
     }
     if (!dryRun && flags.yes !== true) {
+      // The person answers at the terminal: with stdout sent elsewhere, the plan goes there too.
+      if (io.stdout.isTTY !== true) io.stderr.write(formatPlan(target, ledger.location, dryRun));
       const question = `Remove them from outbound ${outbound}? [y/N] `;
       const yes = await askYesNo(io.stdin, io.stderr, question, session.send.stop);
       if (!yes) {

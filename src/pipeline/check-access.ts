@@ -2,9 +2,37 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ApiRejectedError } from '../errors.js';
 import type { ApiAnswer } from '../upload/api-answer.js';
-import { DEFAULT_RETRY_POLICY, decideRetry } from '../upload/retry-policy.js';
+import { DEFAULT_RETRY_POLICY, decideRetry, type AttemptFailure } from '../upload/retry-policy.js';
 
 const PREFLIGHT_RETRIES = 3;
+
+/**
+ * The error for an answer that refuses the token (401, 403) or the outbound (404), saying what to fix and, in
+ * `unchanged`, what was left as it was; undefined for any other failure.
+ */
+export function accessRefused(
+  failure: AttemptFailure,
+  outbound: string,
+  unchanged: string,
+): ApiRejectedError | undefined {
+  if (failure.kind !== 'http') return undefined;
+  const { status } = failure;
+  if (status === 401 || status === 403) {
+    return new ApiRejectedError(
+      `credentials rejected by NLPearl (HTTP ${status}): the token must be "AccountId:SecretKey" from Settings → API, both parts current; ${unchanged}`,
+      'CREDENTIALS_REJECTED',
+      { status },
+    );
+  }
+  if (status === 404) {
+    return new ApiRejectedError(
+      `outbound "${outbound}" not found (HTTP 404): v1 wants the outbound campaign's id, not the Pearl id in the platform's URL; ${unchanged}`,
+      'OUTBOUND_NOT_FOUND',
+      { status },
+    );
+  }
+  return undefined;
+}
 
 /**
  * One cheap documented call (Search Leads, limit 1) before the first row: it proves the token and the outbound
@@ -23,20 +51,8 @@ export async function checkAccess(
       return answer.value;
     }
     const { failure } = answer;
-    if (failure.kind === 'http' && (failure.status === 401 || failure.status === 403)) {
-      throw new ApiRejectedError(
-        `credentials rejected by NLPearl (HTTP ${failure.status}): the token must be "AccountId:SecretKey" from Settings → API, both parts current; nothing was sent`,
-        'CREDENTIALS_REJECTED',
-        { status: failure.status },
-      );
-    }
-    if (failure.kind === 'http' && failure.status === 404) {
-      throw new ApiRejectedError(
-        `outbound "${outbound}" not found (HTTP 404): v1 wants the outbound campaign's id, not the Pearl id in the platform's URL; nothing was sent`,
-        'OUTBOUND_NOT_FOUND',
-        { status: 404 },
-      );
-    }
+    const refused = accessRefused(failure, outbound, 'nothing was sent');
+    if (refused !== undefined) throw refused;
     const decision = decideRetry(
       failure,
       attempt,
