@@ -36,44 +36,32 @@ async function imported(
   const input = path.join(dir, 'leads.csv');
   const ledger = await backend.fresh(dir);
   writeNight(input, range(1, rows));
-  const env = { NLPEARL_API_TOKEN: box.token, NLPEARL_LEDGER: ledger };
-  const run = await runCli(
-    [
-      'import',
-      input,
-      '--outbound',
-      OUTBOUND,
-      '--api-url',
-      box.url,
-      '--log-level',
-      'warn',
-      '--no-progress',
-      '--concurrency',
-      '32',
-    ],
-    env,
-  );
+  const setup = { box, input, ledger, env: { NLPEARL_API_TOKEN: box.token, NLPEARL_LEDGER: ledger } };
+  const run = await importNight(setup);
   expect(run.code, run.stderr).toBe(0);
   expect(run.stdout).toContain('(run 1)');
-  return { box, input, ledger, env };
+  return setup;
+}
+
+/** The import of the setup's input, as a nightly job runs it (the results file replaced). */
+function importNight(setup: Setup) {
+  const { box, input, env } = setup;
+  const flags = ['--log-level', 'warn', '--no-progress', '--concurrency', '32', '--overwrite'];
+  return runCli(['import', input, '--outbound', OUTBOUND, '--api-url', box.url, ...flags], env);
 }
 
 function undo(setup: Setup, ...args: string[]) {
-  return runCli(
-    [
-      'undo',
-      ...args,
-      '--outbound',
-      OUTBOUND,
-      '--api-url',
-      setup.box.url,
-      '--log-level',
-      'warn',
-      '--concurrency',
-      '32',
-    ],
-    setup.env,
-  );
+  const flags = [
+    '--outbound',
+    OUTBOUND,
+    '--api-url',
+    setup.box.url,
+    '--log-level',
+    'warn',
+    '--concurrency',
+    '32',
+  ];
+  return runCli(['undo', ...args, ...flags], setup.env);
 }
 
 function resultStatuses(input: string): Record<string, number> {
@@ -202,21 +190,7 @@ describe('undo a run', () => {
     const setup = await imported(20);
     // Night 2: leads 1–5 changed (Update Lead), 21–30 new (run 2).
     writeNight(setup.input, [...range(1, 5).map(({ n }) => ({ n, plan: 'gold' })), ...range(6, 30)]);
-    const night2 = await runCli(
-      [
-        'import',
-        setup.input,
-        '--outbound',
-        OUTBOUND,
-        '--api-url',
-        setup.box.url,
-        '--log-level',
-        'warn',
-        '--no-progress',
-        '--overwrite',
-      ],
-      setup.env,
-    );
+    const night2 = await importNight(setup);
     expect(night2.code, night2.stderr).toBe(0);
     expect(night2.stdout).toContain('(run 2)');
     const updatedIds = setup.box.leads.slice(0, 5).map((lead) => lead.id);
