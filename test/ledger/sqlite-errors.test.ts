@@ -61,6 +61,12 @@ async function attemptRestricted(file: string, restrict: () => void): Promise<Ou
     gid: NOBODY,
     encoding: 'utf8',
   });
+  if (child.status !== 0 || child.stdout === '') {
+    // Most often a folder above the checkout that `nobody` may not enter (a `mktemp -d` parent is 0700).
+    throw new Error(
+      `the ledger could not be opened as nobody (exit ${String(child.status)}): ${child.stderr.trim().split('\n')[0] ?? ''}; every folder above the checkout must be searchable by others (chmod o+x)`,
+    );
+  }
   return JSON.parse(child.stdout) as Outcome;
 }
 
