@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import type { LogLevel } from '../config.js';
 import { UsageError } from '../errors.js';
 import { resolveLedgerLocation, type LedgerLocation } from '../ledger/location.js';
@@ -10,6 +9,7 @@ import type { CliIo } from './io.js';
 import { exportLedger } from './ledger-export.js';
 import { formatDescription, formatRuns } from './ledger-format.js';
 import type { Redactor } from './secrets.js';
+import { thisProcess } from '../ledger/lock-policy.js';
 
 export type LedgerSubcommand = 'show' | 'runs' | 'export' | 'pull' | 'forget';
 
@@ -149,11 +149,7 @@ async function forget(ledger: Ledger, outbound: string, yes: boolean, io: CliIo)
       return 0;
     }
   }
-  const lock = await ledger.acquireLock(outbound, {
-    pid: process.pid,
-    host: os.hostname(),
-    startedAt: new Date(),
-  });
+  const lock = await ledger.acquireLock(outbound, thisProcess());
   let forgotten: number;
   try {
     forgotten = await ledger.forget(outbound);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { resolveLedgerLocation, type LedgerLocation } from '../ledger/location.js';
@@ -7,6 +6,7 @@ import { openLedger } from '../ledger/open-ledger.js';
 import type { Ledger, LedgerEntry, LedgerLock } from '../ledger/types.js';
 import type { CliIo } from './io.js';
 import type { LedgerCommandContext } from './ledger-command.js';
+import { thisProcess } from '../ledger/lock-policy.js';
 
 /** Entries written per transaction: one commit per thousand leads, and no copy held whole in memory. */
 const CHUNK = 1_000;
@@ -33,7 +33,7 @@ export async function copyLedger(from: Ledger, to: Ledger): Promise<CopySummary>
   const outbounds = [
     ...new Set([...described.outbounds.map((o) => o.outbound), ...runs.map((r) => r.outbound)]),
   ];
-  const holder = { pid: process.pid, host: os.hostname(), startedAt: new Date() };
+  const holder = thisProcess();
   const locks: LedgerLock[] = [];
   try {
     for (const outbound of outbounds) {

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import type { Logger } from 'pino';
 import type { LedgerLocation } from '../ledger/location.js';
 import { openLedger } from '../ledger/open-ledger.js';
@@ -10,6 +9,7 @@ import { checkCampaign, openApiSession } from './api-session.js';
 import type { CliIo } from './io.js';
 import type { LedgerFlags } from './ledger-actions.js';
 import type { Redactor } from './secrets.js';
+import { thisProcess } from '../ledger/lock-policy.js';
 
 /** A pull stopped part-way (a signal, the API gone, the token revoked): what it recorded stays recorded. */
 const STOPPED = 3;
@@ -38,11 +38,7 @@ export async function pullNow(
     // Checked before the ledger is opened: a wrong token or outbound leaves no new ledger file behind.
     const leads = await checkCampaign(api, send, outbound, 'the ledger was not changed');
     ledger = await openLedger(location, { warn: (message) => logger.warn(message) });
-    const lock = await ledger.acquireLock(outbound, {
-      pid: process.pid,
-      host: os.hostname(),
-      startedAt: new Date(),
-    });
+    const lock = await ledger.acquireLock(outbound, thisProcess());
     try {
       logger.info({ outbound, leads, ledger: ledger.location }, "pulling the campaign's leads");
       return await pullAsRun(ledger, api, outbound, send, logger, io);

@@ -10,14 +10,18 @@ import type { UndoTarget } from '../undo/undo-target.js';
 /** Kept leads listed one by one up to this many; beyond, counts by status only. */
 const LISTED = 50;
 
+/** Leads the run created, in every state. */
+export function createdTotal(target: UndoTarget): number {
+  return Object.values(target.created).reduce((sum, n) => sum + n, 0);
+}
+
 /** Leads the run created that are not removed yet. */
 export function leftToUndo(target: UndoTarget): number {
-  const { created } = target;
-  return Object.entries(created).reduce((sum, [state, n]) => (state === 'removed' ? sum : sum + n), 0);
+  return createdTotal(target) - target.created.removed;
 }
 
 export function formatPlan(target: UndoTarget, ledger: string, dryRun: boolean): string {
-  const total = Object.values(target.created).reduce((sum, n) => sum + n, 0);
+  const total = createdTotal(target);
   const left = leftToUndo(target);
   const lines = [
     `${dryRun ? 'Dry run: undo' : 'Undo'} of ${describeRun(target.run)}`,

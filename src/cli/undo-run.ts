@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import { UsageError } from '../errors.js';
 import type { Ledger, LedgerLock, RunEnd, RunRecord } from '../ledger/types.js';
 import { markRemovedInResults } from '../results/mark-removed.js';
@@ -11,7 +10,8 @@ import type { CliIo } from './io.js';
 import { ledgerLocation, openExisting } from './ledger-actions.js';
 import type { Redactor } from './secrets.js';
 import { UNDO_CONCURRENCY, type UndoFlags } from './undo-command.js';
-import { formatOutcome, formatPlan, leftToUndo } from './undo-report.js';
+import { createdTotal, formatOutcome, formatPlan, leftToUndo } from './undo-report.js';
+import { thisProcess } from '../ledger/lock-policy.js';
 
 /** Stopped part-way, or interrupted: what was removed is recorded, and the same undo removes the rest. */
 const STOPPED = 3;
@@ -56,7 +56,7 @@ export async function runUndo(flags: UndoFlags, io: CliIo, redactor: Redactor): 
     io.stdout.write(formatPlan(target, ledger.location, dryRun));
     const settings = { includeCalled: flags.includeCalled === true, concurrency, dryRun };
     if (leftToUndo(target) === 0) {
-      const total = Object.values(target.created).reduce((sum, n) => sum + n, 0);
+      const total = createdTotal(target);
       io.stdout.write(
         total === 0
           ? `Nothing to undo: run ${target.run.id} created no lead.\n`
@@ -113,11 +113,7 @@ async function underLock<T>(
   outbound: string,
   work: (lock: LedgerLock) => Promise<T>,
 ): Promise<T> {
-  const lock = await ledger.acquireLock(outbound, {
-    pid: process.pid,
-    host: os.hostname(),
-    startedAt: new Date(),
-  });
+  const lock = await ledger.acquireLock(outbound, thisProcess());
   try {
     return await work(lock);
   } finally {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { LedgerError } from './errors.js';
 import type { HeldLock, LockHolder } from './types.js';
 
@@ -113,4 +114,9 @@ export function startHeartbeat(
     clearInterval(timer);
   };
   return { stop };
+}
+
+/** This process as a lock's holder, from now: what every command that takes an outbound's lock gives. */
+export function thisProcess(): LockHolder {
+  return { pid: process.pid, host: os.hostname(), startedAt: new Date() };
 }

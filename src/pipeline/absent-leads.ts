@@ -1,4 +1,5 @@
 import { ACTIVE_STATES, type LedgerEntry } from '../ledger/types.js';
+import { deleteRecorded } from '../undo/delete-recorded.js';
 import { callWithRetries } from '../upload/attempts.js';
 import { LEAD_STATUSES } from '../upload/lead-status.js';
 import type { NlpearlApi } from '../upload/nlpearl-api.js';
@@ -61,10 +62,9 @@ export async function handleAbsent(
     const ids = batch.flatMap((entry) => (entry.leadId === undefined ? [] : [entry.leadId]));
     batch = [];
     if (policy === 'delete') {
-      await ledger.setState(outbound, keys, 'removing');
-      const answer = await callWithRetries(() => api.deleteLeads(ids), send);
+      const answer = await deleteRecorded(ledger, outbound, { keys, leadIds: ids }, api, send);
       if (answer.kind !== 'ok') return answer.kind === 'stopped' ? 'stopped' : answer.message;
-      done += await ledger.setState(outbound, keys, 'removed');
+      done += answer.value;
       return undefined;
     }
     for (const [index, id] of ids.entries()) {

@@ -1,10 +1,10 @@
-import os from 'node:os';
 import type { Logger } from 'pino';
 import { hashLeadBody } from '../ledger/body-hash.js';
 import type { LedgerLocation } from '../ledger/location.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import type { Ledger, LedgerLock, LeadInRun, RunCommand } from '../ledger/types.js';
 import type { LeadBody } from '../types.js';
+import { thisProcess } from '../ledger/lock-policy.js';
 
 /** One run's hold on the ledger: the ledger, the outbound's lock, and the run's record. */
 export class LedgerRun {
@@ -52,11 +52,7 @@ export class LedgerRun {
     const ledger = await openLedger(location, { warn: (message) => logger.warn(message) });
     try {
       if (run.dryRun) return new LedgerRun(ledger, run.outbound, run.source, undefined, undefined);
-      const lock = await ledger.acquireLock(run.outbound, {
-        pid: process.pid,
-        host: os.hostname(),
-        startedAt: new Date(),
-      });
+      const lock = await ledger.acquireLock(run.outbound, thisProcess());
       const runId = await ledger.startRun({
         command: run.command,
         outbound: run.outbound,

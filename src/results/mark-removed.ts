@@ -20,10 +20,8 @@ export async function markRemovedInResults(
 ): Promise<number> {
   // The file holds ids as the writer wrote them: one that looks like a formula carries a leading quote.
   const written = new Set([...leadIds].map(safeCell));
-  // First to one line a row, without a torn last line a crash may have left: lines are appended after it.
-  await compactResultsFile(file, warn);
   const lastLines = new Map<number, readonly string[]>();
-  await scanResultsFile(
+  const scan = await scanResultsFile(
     file,
     (line) => {
       if (line.status !== 'removed' && written.has(line.fields[2] ?? ''))
@@ -41,9 +39,11 @@ export async function markRemovedInResults(
     fields[4] ?? '',
     ...fields.slice(RESULT_COLUMNS.length),
   ]);
-  const fd = fs.openSync(file, 'a');
+  const fd = fs.openSync(file, 'r+');
   try {
-    fs.writeSync(fd, stringify(lines));
+    // Appended after the whole lines: a torn last line a crash left (the scan warned of it) goes.
+    fs.ftruncateSync(fd, scan.usableBytes);
+    fs.writeSync(fd, stringify(lines), scan.usableBytes);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
 import type { Ledger, LedgerEntry } from '../ledger/types.js';
 import type { ApiAnswer } from '../upload/api-answer.js';
-import { callWithRetries } from '../upload/attempts.js';
+import { callWithRetries, type CallResult } from '../upload/attempts.js';
+import { deleteRecorded } from './delete-recorded.js';
 import type { LeadView, NlpearlApi } from '../upload/nlpearl-api.js';
 import type { SendContext } from '../upload/send-context.js';
 import { judgeLead, type LeadVerdict } from './lead-verdict.js';
@@ -166,11 +167,10 @@ async function apply(
     );
   }
   if (deletions.length > 0) {
-    const outbound = deletions[0]!.entry.outbound;
     const keys = deletions.map((step) => step.entry.key);
-    await ledger.setState(outbound, keys, 'removing');
-    await succeed(() => api.deleteLeads(deletions.map((step) => step.leadId)), send, 'delete leads');
-    await ledger.setState(outbound, keys, 'removed');
+    const leadIds = deletions.map((step) => step.leadId);
+    const deleted = await deleteRecorded(ledger, deletions[0]!.entry.outbound, { keys, leadIds }, api, send);
+    if (deleted.kind !== 'ok') throw stopOf(deleted, 'delete leads');
     tally.removed += deletions.length;
   }
   if (gone.length > 0) {
@@ -187,5 +187,9 @@ async function apply(
 async function succeed<T>(call: () => Promise<ApiAnswer<T>>, send: SendContext, what: string): Promise<T> {
   const result = await callWithRetries(call, send);
   if (result.kind === 'ok') return result.value;
-  throw new Stop(result.kind === 'stopped' ? 'stopped' : `could not ${what}: ${result.message}`);
+  throw stopOf(result, what);
+}
+
+function stopOf(result: Exclude<CallResult<unknown>, { kind: 'ok' }>, what: string): Stop {
+  return new Stop(result.kind === 'stopped' ? 'stopped' : `could not ${what}: ${result.message}`);
 }
