@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,7 +8,7 @@ import { resolveLedgerLocation, type LedgerLocation } from '../../src/ledger/loc
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { ledgerErrorFrom } from '../../src/ledger/sqlite-errors.js';
 import { useTempDir } from '../helpers/temp-dir.js';
-import { assertLedgerBuilt, OPEN_CHILD } from './built-ledger.js';
+import { assertLedgerBuilt, letOthersReachCheckout, OPEN_CHILD } from './built-ledger.js';
 
 const tempDir = useTempDir();
 const NOBODY = 65_534;
@@ -56,15 +56,21 @@ async function attemptRestricted(file: string, restrict: () => void): Promise<Ou
     fs.chownSync(path.join(tempDir(), entry), NOBODY, NOBODY);
   }
   restrict();
-  const child = spawnSync(process.execPath, [OPEN_CHILD, JSON.stringify(location(file))], {
-    uid: NOBODY,
-    gid: NOBODY,
-    encoding: 'utf8',
-  });
+  // nobody loads dist/ and node_modules/ from the checkout, which may sit in a folder only root may enter.
+  const restore = letOthersReachCheckout();
+  let child: SpawnSyncReturns<string>;
+  try {
+    child = spawnSync(process.execPath, [OPEN_CHILD, JSON.stringify(location(file))], {
+      uid: NOBODY,
+      gid: NOBODY,
+      encoding: 'utf8',
+    });
+  } finally {
+    restore();
+  }
   if (child.status !== 0 || child.stdout === '') {
-    // Most often a folder above the checkout that `nobody` may not enter (a `mktemp -d` parent is 0700).
     throw new Error(
-      `the ledger could not be opened as nobody (exit ${String(child.status)}): ${child.stderr.trim().split('\n')[0] ?? ''}; every folder above the checkout must be searchable by others (chmod o+x)`,
+      `the ledger could not be opened as nobody (exit ${String(child.status)}): ${child.stderr.trim().split('\n')[0] ?? ''}`,
     );
   }
   return JSON.parse(child.stdout) as Outcome;
